@@ -1,0 +1,155 @@
+//! Signing in and out. A failure says the same thing, after the same work, whether
+//! or not the email exists; failures are counted per account and per address.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::model::Email;
+use super::session::{CurrentUser, safe_next, sign_in, sign_out};
+use super::{queries, throttle};
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::{Layout, render, render_status};
+
+const FAILED: &str = "The email or password is not right.";
+const LOCKED: &str =
+    "Too many failed attempts. Sign-in is paused for 15 minutes; an admin can help if you are locked out.";
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+}
+
+pub async fn form(
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let next = safe_next(query.next.as_deref());
+    if user.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    render(&LoginPage {
+        layout,
+        email: String::new(),
+        next,
+        error: None,
+    })
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref());
+    let now = state.now();
+    let refuse = |status: StatusCode, error: &'static str, email: String, next: String| {
+        render_status(
+            status,
+            &LoginPage {
+                layout: Layout::plain(),
+                email,
+                next,
+                error: Some(error),
+            },
+        )
+    };
+    let typed_email: String = form.email.trim().chars().take(254).collect();
+    if typed_email.is_empty() || form.password.is_empty() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter your email and password.",
+            typed_email,
+            next,
+        );
+    }
+    let account_key = throttle::account_key(&typed_email);
+    let address_key = throttle::address_key(&ip);
+    let locked = throttle::locked_until(&state.pool, &account_key, now).await?.is_some()
+        || throttle::locked_until(&state.pool, &address_key, now).await?.is_some();
+    if locked {
+        audit_attempt(&state, "sign_in.locked", &typed_email, None, &ip).await?;
+        return refuse(StatusCode::TOO_MANY_REQUESTS, LOCKED, typed_email, next);
+    }
+
+    let user = match Email::parse(&typed_email) {
+        Ok(email) => queries::find_by_email(&state.pool, &email).await?,
+        Err(_) => None,
+    };
+    let stored_hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+    let matched = state.hasher.verify(&form.password, stored_hash).await?;
+    match user {
+        Some(user) if matched && user.active => {
+            throttle::clear(&state.pool, &account_key).await?;
+            sign_in(&session, &user, now).await?;
+            audit_attempt(&state, "sign_in.succeeded", &user.email, Some(user.id), &ip).await?;
+            Ok(Redirect::to(&next).into_response())
+        }
+        user => {
+            let mut tx = state.pool.begin().await?;
+            throttle::record_failure(&mut *tx, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
+            throttle::record_failure(&mut *tx, &address_key, throttle::ADDRESS_LIMIT, now).await?;
+            tx.commit().await?;
+            audit_attempt(&state, "sign_in.failed", &typed_email, user.map(|u| u.id), &ip).await?;
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, FAILED, typed_email, next)
+        }
+    }
+}
+
+async fn audit_attempt(
+    state: &AppState,
+    action: &str,
+    email: &str,
+    user_id: Option<uuid::Uuid>,
+    ip: &str,
+) -> Result<(), AppError> {
+    audit::record(
+        &state.pool,
+        Event {
+            // A failed attempt is not the account holder's act.
+            actor_id: user_id.filter(|_| action == "sign_in.succeeded"),
+            action,
+            entity_type: "account",
+            entity_id: user_id.map(|id| id.to_string()),
+            summary: format!("{action} for {email}"),
+            details: json!({ "email": email }),
+            client_ip: Some(ip),
+        },
+        state.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn logout(session: Session) -> Result<Response, AppError> {
+    sign_out(&session).await?;
+    Ok(Redirect::to("/").into_response())
+}

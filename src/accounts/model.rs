@@ -1,0 +1,120 @@
+//! The account types: roles, a parsed email address, a display name, the user row.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "user_role", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(value: &str) -> Result<Role, String> {
+        match value {
+            "staff" => Ok(Role::Staff),
+            "admin" => Ok(Role::Admin),
+            _ => Err("Choose staff or admin.".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Staff => "Staff",
+            Role::Admin => "Admin",
+        })
+    }
+}
+
+/// An email address, trimmed and lower-cased, so comparisons ignore case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, String> {
+        let value = raw.trim().to_lowercase();
+        if value.is_empty() {
+            return Err("Email is required.".into());
+        }
+        if value.chars().count() > 254 {
+            return Err("Email must be at most 254 characters.".into());
+        }
+        let valid = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !value
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"".contains(c))
+                    && !domain.contains('@')
+            }
+            None => false,
+        };
+        if valid {
+            Ok(Email(value))
+        } else {
+            Err("Enter an email address like name@example.org.".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The name shown in the header and in the audit trail.
+#[derive(Clone, Debug)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<DisplayName, String> {
+        crate::web::forms::plain_text(raw, "Name", 100, true)
+            .and_then(|v| {
+                if v.contains(['\n', '\r', '\t']) {
+                    Err("Name must be on one line.".into())
+                } else {
+                    Ok(v)
+                }
+            })
+            .map(DisplayName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub session_epoch: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// Invited but has not yet chosen a password.
+    pub fn is_pending(&self) -> bool {
+        self.password_hash.is_none()
+    }
+}

@@ -1,0 +1,105 @@
+//! Everyone's own account page: changing one's password, which ends every other
+//! session of the account and keeps this one.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::password::Password;
+use super::queries;
+use super::session::{Staff, sign_in};
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::forms::FormErrors;
+use crate::web::{FlashKind, Layout, flash, render, render_status};
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/password.html")]
+struct PasswordPage {
+    layout: Layout,
+    errors: FormErrors,
+}
+
+pub async fn form(Staff(_): Staff, layout: Layout) -> Result<Response, AppError> {
+    render(&PasswordPage {
+        layout,
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn submit(
+    Staff(me): Staff,
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let user = queries::find_by_id(&state.pool, me.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FormErrors::default();
+    if !state
+        .hasher
+        .verify(&form.current, user.password_hash.as_deref())
+        .await?
+    {
+        errors.add("current", "This is not your current password.");
+    }
+    let password = errors.check(
+        "password",
+        Password::parse(&form.password, &form.confirm, &[&user.email, &user.display_name]),
+    );
+    let (Some(password), true) = (password, errors.is_empty()) else {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { layout, errors });
+    };
+    let hash = state.hasher.hash(&password).await?;
+    let mut tx = state.pool.begin().await?;
+    let epoch = queries::set_password(&mut *tx, user.id, &hash, now).await?;
+    audit::record(
+        &mut *tx,
+        Event {
+            actor_id: Some(user.id),
+            action: "account.password_changed",
+            entity_type: "account",
+            entity_id: Some(user.id.to_string()),
+            summary: format!("{} changed their password", user.email),
+            details: json!({}),
+            client_ip: Some(&ip),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    // The new epoch ended every session; start a fresh one for this browser.
+    let renewed = super::model::User {
+        session_epoch: epoch,
+        ..user
+    };
+    sign_in(&session, &renewed, now).await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "Your password has been changed. Other sessions were signed out.",
+    )
+    .await?;
+    Ok(Redirect::to("/account/password").into_response())
+}

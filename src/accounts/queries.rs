@@ -1,0 +1,131 @@
+//! SQL for accounts. Functions take any executor so handlers can put several
+//! writes in one transaction.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use super::model::{DisplayName, Email, Role, User};
+
+pub async fn find_by_id(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<User>> {
+    sqlx::query_as!(
+        User,
+        r#"select id, email, display_name, role as "role: Role", password_hash, active, session_epoch,
+                  created_at as "created_at: DateTime<Utc>"
+           from users where id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn find_by_email(db: impl PgExecutor<'_>, email: &Email) -> sqlx::Result<Option<User>> {
+    sqlx::query_as!(
+        User,
+        r#"select id, email, display_name, role as "role: Role", password_hash, active, session_epoch,
+                  created_at as "created_at: DateTime<Utc>"
+           from users where email = $1"#,
+        email.as_str()
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as!(
+        User,
+        r#"select id, email, display_name, role as "role: Role", password_hash, active, session_epoch,
+                  created_at as "created_at: DateTime<Utc>"
+           from users order by active desc, lower(display_name), email"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn any_admin(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    let found = sqlx::query_scalar!(r#"select exists(select 1 from users where role = 'admin') as "found!""#)
+        .fetch_one(db)
+        .await?;
+    Ok(found)
+}
+
+pub async fn count_active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    let count = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from users where role = 'admin' and active and password_hash is not null"#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(count)
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub display_name: &'a DisplayName,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+}
+
+/// Inserts the account; `Ok(None)` when the email is already taken.
+pub async fn insert(db: impl PgExecutor<'_>, new: NewUser<'_>, now: DateTime<Utc>) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        r#"insert into users (id, email, display_name, role, password_hash, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $6)
+           on conflict (email) do nothing
+           returning id"#,
+        Uuid::now_v7(),
+        new.email.as_str(),
+        new.display_name.as_str(),
+        new.role as Role,
+        new.password_hash,
+        now
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Sets a new password and ends every existing session of the account.
+pub async fn set_password(db: impl PgExecutor<'_>, id: Uuid, hash: &str, now: DateTime<Utc>) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        "update users set password_hash = $2, session_epoch = session_epoch + 1, updated_at = $3
+         where id = $1 returning session_epoch",
+        id,
+        hash,
+        now
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_role(db: impl PgExecutor<'_>, id: Uuid, role: Role, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set role = $2, session_epoch = session_epoch + 1, updated_at = $3 where id = $1",
+        id,
+        role as Role,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Deactivating bumps the epoch, which ends the account's sessions everywhere.
+pub async fn set_active(db: impl PgExecutor<'_>, id: Uuid, active: bool, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set active = $2, session_epoch = session_epoch + 1, updated_at = $3 where id = $1",
+        id,
+        active,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Locks the admin rows so that two admins demoting each other at once cannot
+/// leave the program without one.
+pub async fn lock_admins(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query!("select id from users where role = 'admin' for update")
+        .fetch_all(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Who is signed in. The session (tower-sessions, stored in PostgreSQL) holds only
+//! the user id, the account's session epoch and two times; every request checks
+//! them against the database and the clock, so a deactivated account, a changed
+//! password, an idle or a too-old session stops working at once on every instance.
+//! `Staff` and `Admin` are the extractors a handler names to require a role.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::model::{Role, User};
+use super::queries;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "honor_mile_session";
+const AUTH_KEY: &str = "auth";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct AuthData {
+    user_id: Uuid,
+    epoch: i32,
+    signed_in_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// The signed-in person, as pages need them.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+impl SessionUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// Set on every request by [`authenticate`]; `None` for visitors.
+#[derive(Clone, Debug)]
+pub struct CurrentUser(pub Option<SessionUser>);
+
+/// Starts a session for `user` with a fresh session id (no fixation).
+pub async fn sign_in(session: &Session, user: &User, now: DateTime<Utc>) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session
+        .insert(
+            AUTH_KEY,
+            AuthData {
+                user_id: user.id,
+                epoch: user.session_epoch,
+                signed_in_at: now,
+                last_seen_at: now,
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// Deletes the session from the store, so the old cookie is worthless.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await?;
+    Ok(())
+}
+
+/// Middleware: resolves the session into a [`CurrentUser`] request extension.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let user = current_user(&state, &session).await?;
+    request.extensions_mut().insert(CurrentUser(user));
+    Ok(next.run(request).await)
+}
+
+async fn current_user(state: &AppState, session: &Session) -> Result<Option<SessionUser>, AppError> {
+    let Some(mut auth) = session.get::<AuthData>(AUTH_KEY).await? else {
+        return Ok(None);
+    };
+    let now = state.now();
+    let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::MAX);
+    let absolute = chrono::Duration::from_std(state.config.session_absolute).unwrap_or(chrono::Duration::MAX);
+    let user = queries::find_by_id(&state.pool, auth.user_id).await?;
+    let valid = now - auth.last_seen_at <= idle
+        && now - auth.signed_in_at <= absolute
+        && user
+            .as_ref()
+            .is_some_and(|u| u.active && u.session_epoch == auth.epoch && !u.is_pending());
+    match user {
+        Some(user) if valid => {
+            auth.last_seen_at = now;
+            session.insert(AUTH_KEY, auth).await?;
+            Ok(Some(SessionUser {
+                id: user.id,
+                display_name: user.display_name,
+                email: user.email,
+                role: user.role,
+            }))
+        }
+        _ => {
+            session.flush().await?;
+            Ok(None)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .unwrap_or(CurrentUser(None)))
+    }
+}
+
+fn requested_path(parts: &Parts) -> String {
+    parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string())
+}
+
+/// A signed-in staff member or admin; visitors are sent to sign in.
+pub struct Staff(pub SessionUser);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match CurrentUser::from_request_parts(parts, state).await?.0 {
+            Some(user) => Ok(Staff(user)),
+            None => Err(AppError::SignInRequired {
+                next: requested_path(parts),
+            }),
+        }
+    }
+}
+
+/// A signed-in admin; staff get 403, visitors are sent to sign in.
+pub struct Admin(pub SessionUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Staff(user) = Staff::from_request_parts(parts, state).await?;
+        if user.is_admin() {
+            Ok(Admin(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Only local paths are followed after sign-in, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_string()
+        }
+        _ => "/staff".to_string(),
+    }
+}

@@ -1,0 +1,110 @@
+//! The session store: tower-sessions records kept in PostgreSQL, so every instance
+//! sees the same sessions. (The released sqlx store turns on sqlx's `time`
+//! feature, which changes the Rust type of every timestamp in our compile-checked
+//! queries; this store is the few lines of the trait that we need.)
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+
+#[derive(Clone, Debug)]
+pub struct PgSessionStore {
+    pool: PgPool,
+}
+
+impl PgSessionStore {
+    pub fn new(pool: PgPool) -> Self {
+        PgSessionStore { pool }
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn to_time(t: DateTime<Utc>) -> session_store::Result<time::OffsetDateTime> {
+    let nanos = t
+        .timestamp_nanos_opt()
+        .ok_or_else(|| backend("session expiry out of range"))?;
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(nanos)).map_err(backend)
+}
+
+#[async_trait]
+impl SessionStore for PgSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_value(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        // A colliding id (128 random bits, so in theory only) gets a new one.
+        loop {
+            let inserted = sqlx::query!(
+                "insert into sessions (id, data, expiry_date) values ($1, $2, $3) on conflict (id) do nothing",
+                record.id.to_string(),
+                data,
+                to_chrono(record.expiry_date)
+            )
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+            if inserted.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_value(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        sqlx::query!(
+            "insert into sessions (id, data, expiry_date) values ($1, $2, $3)
+             on conflict (id) do update set data = excluded.data, expiry_date = excluded.expiry_date",
+            record.id.to_string(),
+            data,
+            to_chrono(record.expiry_date)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row = sqlx::query!(
+            r#"select data, expiry_date as "expiry_date: DateTime<Utc>" from sessions
+               where id = $1 and expiry_date > now()"#,
+            id.to_string()
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(Record {
+            id: *id,
+            data: serde_json::from_value(row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            expiry_date: to_time(row.expiry_date)?,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query!("delete from sessions where id = $1", id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for PgSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        sqlx::query!("delete from sessions where expiry_date < now()")
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

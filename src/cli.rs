@@ -1,0 +1,150 @@
+//! The command line: `serve` (the default), `migrate`, and `create-admin`, which
+//! prints a one-time link for choosing the first admin's password.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use tower_sessions::ExpiredDeletion;
+
+use crate::accounts::store::PgSessionStore;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{accounts, db, router};
+
+#[derive(Parser)]
+#[command(
+    name = "honor-mile",
+    about = "Honor Mile: miles, flags and grants for fallen and injured first responders"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Create the database if needed and apply migrations, then exit.
+    Migrate,
+    /// Print a one-time link with which the first admin chooses a password.
+    CreateAdmin,
+}
+
+/// Runs the command line; every failure is printed as one line.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    init_logging(&config);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => db::connect_and_migrate(&config)
+            .await
+            .map(|_| println!("Database is up to date."))
+            .map_err(Into::into),
+        Command::CreateAdmin => create_admin(config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("honor-mile: {e}");
+    ExitCode::FAILURE
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = db::connect_and_migrate(&config).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if let Some(token) = accounts::tokens::first_admin_link(&pool, clock.now()).await? {
+        print_setup_link(&config, &token);
+    }
+    let listener = tokio::net::TcpListener::bind(config.bind_addr).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {} ({e}); set BIND_ADDR to a free address",
+            config.bind_addr
+        )
+    })?;
+    tracing::info!(address = %config.bind_addr, public_url = %config.public_url, "Honor Mile is serving");
+    // Expired sessions are refused on read; this only keeps the table small.
+    let sessions = PgSessionStore::new(pool.clone());
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            if let Err(e) = sessions.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+    let app = router(AppState::new(pool, config, clock));
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped after finishing the requests in flight");
+    Ok(())
+}
+
+async fn create_admin(config: Config) -> anyhow::Result<()> {
+    let pool = db::connect_and_migrate(&config).await?;
+    match accounts::tokens::first_admin_link(&pool, SystemClock.now()).await? {
+        Some(token) => print_setup_link(&config, &token),
+        None => println!(
+            "An admin already exists. Ask them to invite you, or to reset your password from Admin > Accounts."
+        ),
+    }
+    Ok(())
+}
+
+fn print_setup_link(config: &Config, token: &str) {
+    println!();
+    println!("No admin account exists yet. Open this one-time link to create the first admin");
+    println!("(valid 24 hours, works once; `honor-mile create-admin` prints a new one):");
+    println!();
+    println!("    {}/setup/{token}", config.base_url());
+    println!();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,106 @@
+//! One error type for every handler. It becomes a proper page (or a redirect to
+//! sign-in); internal causes are logged once and never shown to the visitor.
+//! A form with mistakes is not an error: its handler re-renders it with status 422.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::web::{ErrorPage, Layout, render_status};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// A visitor opened a page for signed-in people; `next` brings them back after.
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                AppError::Unavailable(e.to_string())
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            AppError::SignInRequired { next } => {
+                let target = format!("/login?next={}", urlencode(next));
+                return Redirect::to(&target).into_response();
+            }
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is no page at this address. It may have moved, or the link may be mistyped.".to_string(),
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Not allowed",
+                "Your account does not have access to this page.".to_string(),
+            ),
+            AppError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Request not understood", why.clone()),
+            AppError::Unavailable(cause) => {
+                tracing::error!(%cause, "database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Back in a moment",
+                    "Honor Mile cannot reach its records right now. Please try again in a minute.".to_string(),
+                )
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(cause = ?cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The problem has been logged. Please try again; if it keeps happening, tell an administrator."
+                        .to_string(),
+                )
+            }
+        };
+        error_page(status, title, &message)
+    }
+}
+
+/// The error page, rendered without the viewer's session (it may be what failed).
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let page = ErrorPage {
+        layout: Layout::plain(),
+        title,
+        message,
+    };
+    match render_status(status, &page) {
+        Ok(response) => response,
+        // The template itself failed: fall back to text rather than panic.
+        Err(_) => (status, title.to_string()).into_response(),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

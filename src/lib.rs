@@ -1,0 +1,161 @@
+//! Honor Mile: the system a memorial-run nonprofit runs on. For every first
+//! responder killed in the line of duty a runner runs one numbered mile; the
+//! flag carried goes to the family with a handwritten note; injured responders
+//! receive monthly grants.
+//!
+//! A tour of the crate, by what the program does:
+//! - [`accounts`]: staff and admin accounts, sign-in, sessions, roles, one-time links.
+//! - [`audit`]: the trail of who changed what, and the admin page that reads it.
+//! - [`public`]: the pages visitors see without an account.
+//! - [`staff`]: the staff desk.
+//! - [`ops`]: health checks.
+//! - [`web`]: page rendering, layout, flash messages, security headers.
+//! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
+
+pub mod accounts;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod ops;
+pub mod public;
+pub mod staff;
+pub mod state;
+pub mod web;
+
+use crate::accounts::store::PgSessionStore;
+use axum::Router;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::middleware::from_fn_with_state;
+use axum::response::Response;
+use sqlx::migrate::Migrator;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::accounts::session::{SESSION_COOKIE, authenticate};
+use crate::error::{AppError, error_page};
+use crate::state::AppState;
+use crate::web::{ErrorPage, Layout, render_status};
+
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// Largest request body accepted by default (forms); uploads raise it per route.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// The whole application. Tests call this with their own pool, settings and clock.
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let idle = time::Duration::try_from(config.session_idle).unwrap_or(time::Duration::minutes(30));
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_secure(config.cookie_secure)
+        .with_same_site(SameSite::Lax)
+        .with_http_only(true)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    let pages = Router::new()
+        .merge(public::routes())
+        .merge(accounts::routes())
+        .merge(staff::routes())
+        .merge(audit::routes::routes())
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), authenticate))
+        .layer(sessions);
+
+    let static_files = Router::new()
+        .nest_service("/static", ServeDir::new(&config.static_dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ));
+
+    // Refuses cross-site form posts by Sec-Fetch-Site and Origin; no tokens in forms.
+    let csrf = CsrfLayer::new();
+    let csrf = csrf
+        .clone()
+        .add_trusted_origin(origin_of(&config.public_url))
+        .unwrap_or(csrf);
+    let csrf = csrf.with_rejection_response(|_| {
+        error_page(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "This form was sent from another site, so it was refused. Open Honor Mile directly and try again.",
+        )
+    });
+
+    // Each `.layer` wraps the ones before it, so this reads innermost first: the
+    // checks that refuse a request before any handler runs, then compression,
+    // headers, timeout, panics, logging and the request id on the outside.
+    pages
+        .merge(static_files)
+        .merge(ops::routes())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(csrf)
+        .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.clone(), web::security::headers))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "The problem has been logged. Please try again.",
+            )
+        }))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetSensitiveHeadersLayer::new([header::COOKIE, header::AUTHORIZATION]))
+        .with_state(state)
+}
+
+/// The 404 page, with the viewer's navigation.
+async fn not_found(layout: Layout) -> Result<Response, AppError> {
+    render_status(
+        StatusCode::NOT_FOUND,
+        &ErrorPage {
+            layout,
+            title: "Page not found",
+            message: "There is no page at this address. It may have moved, or the link may be mistyped.",
+        },
+    )
+}
+
+fn origin_of(url: &url::Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// One span per request, carrying the request id; one-time link tokens are cut
+/// from the logged path.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id, method = %request.method(), path = %loggable_path(request.uri().path()))
+}
+
+fn loggable_path(path: &str) -> String {
+    for prefix in ["/setup/", "/account/welcome/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_string()
+}

@@ -1,0 +1,39 @@
+//! What every handler can reach: the pool, the settings, the clock, the hasher.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use crate::accounts::password::Hasher;
+use crate::clock::Clock;
+use crate::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: Hasher,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config, clock: Arc<dyn Clock>) -> Self {
+        let hasher = Hasher::new(config.max_concurrent_hashes);
+        AppState {
+            pool,
+            config: Arc::new(config),
+            clock,
+            hasher,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today's date in the program's own time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&self.config.time_zone).date_naive()
+    }
+}
