@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash, render, render_status};
+use crate::web::{FlashKind, Layout, PathId, flash, render, render_status};
 
 #[derive(Template)]
 #[template(path = "accounts/users.html")]
@@ -123,7 +123,7 @@ pub async fn show(
     Admin(me): Admin,
     layout: Layout,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let user = queries::find_by_id(&state.pool, id).await?.ok_or(AppError::NotFound)?;
     render(&UserPage {
@@ -138,7 +138,7 @@ pub async fn change_role(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
@@ -186,7 +186,7 @@ pub async fn deactivate(
     state: State<AppState>,
     session: Session,
     ip: ClientIp,
-    id: Path<Uuid>,
+    id: PathId,
 ) -> Result<Response, AppError> {
     set_active(admin, state, session, ip, id, false).await
 }
@@ -196,7 +196,7 @@ pub async fn activate(
     state: State<AppState>,
     session: Session,
     ip: ClientIp,
-    id: Path<Uuid>,
+    id: PathId,
 ) -> Result<Response, AppError> {
     set_active(admin, state, session, ip, id, true).await
 }
@@ -206,7 +206,7 @@ async fn set_active(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId,
     active: bool,
 ) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
@@ -244,7 +244,7 @@ pub async fn reset(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
     let now = state.now();

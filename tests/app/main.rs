@@ -1,1 +1,13 @@
+//! The integration tests: the real router against a real PostgreSQL, each test in
+//! a fresh database of its own (`#[sqlx::test]`), checked the way a user or an
+//! attacker would see it: status, redirect, page text, rows in the tables.
 
+mod helpers;
+
+mod access;
+mod accounts_admin;
+mod audit;
+mod links;
+mod operations;
+mod security;
+mod sign_in;

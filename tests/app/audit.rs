@@ -1,0 +1,105 @@
+//! The audit trail page.
+
+use sqlx::PgPool;
+
+use crate::helpers::{Role, TestApp, sign_in, text_of};
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn sign_ins_and_account_changes_are_in_the_trail(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let staff_id = app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
+    sign_in(&app.browser(), "staff@example.org", "a wrong password").await;
+    let (admin, admin_id) = app.signed_in(Role::Admin).await;
+    admin.post(&format!("/admin/users/{staff_id}/deactivate")).await;
+
+    let page = admin.get("/admin/audit").await;
+    assert_eq!(page.status_code(), 200);
+    let html = page.text();
+    for expected in [
+        "sign_in.failed",
+        "sign_in.succeeded",
+        "account.deactivated",
+        "admin@example.org deactivated staff@example.org",
+    ] {
+        assert!(html.contains(expected), "trail shows {expected}");
+    }
+    let actor: Option<uuid::Uuid> =
+        sqlx::query_scalar("select actor_id from audit_log where action = 'account.deactivated'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("row");
+    assert_eq!(actor, Some(admin_id), "the change names who made it");
+    let failed_actor: Option<uuid::Uuid> =
+        sqlx::query_scalar("select actor_id from audit_log where action = 'sign_in.failed'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("row");
+    assert_eq!(failed_actor, None, "a failed attempt is nobody's act");
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_trail_filters_by_action_person_and_date(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
+    sign_in(&app.browser(), "staff@example.org", "a wrong password").await;
+    let (admin, admin_id) = app.signed_in(Role::Admin).await;
+
+    let failed = admin.get("/admin/audit?action=sign_in.failed").await.text();
+    assert!(failed.contains("sign_in.failed for staff@example.org"));
+    assert!(!failed.contains("sign_in.succeeded for"));
+
+    let by_admin = admin.get(&format!("/admin/audit?actor={admin_id}")).await.text();
+    assert!(by_admin.contains("sign_in.succeeded for admin@example.org"));
+    assert!(!by_admin.contains("sign_in.failed for"));
+
+    let future = admin.get("/admin/audit?from=2030-01-01").await.text();
+    assert!(future.contains("Nothing matches these filters."));
+    let today = admin.get("/admin/audit?from=2026-11-23&to=2026-11-23").await.text();
+    assert!(today.contains("sign_in.succeeded for admin@example.org"));
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn bad_filters_are_explained_not_failed(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = admin
+        .get("/admin/audit?from=yesterday&actor=robert%27);drop%20table%20users;--")
+        .await;
+    assert_eq!(page.status_code(), 200);
+    let html = page.text();
+    assert_eq!(
+        text_of(&html, "from-error").as_deref(),
+        Some("Use a date like 2026-11-23.")
+    );
+    assert!(html.contains("Choose a person from the list."));
+    assert_eq!(app.count("select count(*) from users").await, 1);
+    assert_eq!(admin.get("/admin/audit?before=abc").await.status_code(), 400);
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_trail_pages_fifty_at_a_time(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
+    for _ in 0..9 {
+        sign_in(&app.browser(), "staff@example.org", "a wrong password").await;
+    }
+    sqlx::query(
+        "insert into audit_log (occurred_at, action, entity_type, summary)
+         select now(), 'test.filler', 'test', 'filler ' || n from generate_series(1, 60) n",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("filler rows");
+    // 9 failures, 60 filler rows and the admin's sign-in: 70 entries.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let first = admin.get("/admin/audit").await.text();
+    assert_eq!(first.matches("<tr>").count() - 1, 50, "fifty rows after the header row");
+    let cursor: String = first
+        .split("before=")
+        .nth(1)
+        .map(|s| s.chars().take_while(char::is_ascii_digit).collect())
+        .expect("an 'older entries' link with a cursor");
+    let second = admin.get(&format!("/admin/audit?before={cursor}")).await.text();
+    assert_eq!(second.matches("<tr>").count() - 1, 20, "the remaining twenty");
+    assert!(!second.contains("before="), "no further page");
+}

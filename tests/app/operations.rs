@@ -1,0 +1,88 @@
+//! Health checks, error pages, configuration and start-up failures.
+
+use std::process::Command;
+
+use sqlx::PgPool;
+
+use crate::helpers::{TestApp, test_config};
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn health_and_readiness_answer(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let browser = app.browser();
+    assert_eq!(browser.get("/healthz").await.text(), "ok");
+    let ready = browser.get("/readyz").await;
+    assert_eq!(ready.status_code(), 200);
+    assert_eq!(ready.text(), "ready");
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn readiness_fails_when_the_database_is_gone(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    pool.close().await;
+    let ready = app.browser().get("/readyz").await;
+    assert_eq!(ready.status_code(), 503);
+    assert_eq!(
+        app.browser().get("/healthz").await.status_code(),
+        200,
+        "the process is still up"
+    );
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn an_unknown_page_is_a_proper_404_with_the_layout(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let response = app.browser().get("/no/such/page").await;
+    assert_eq!(response.status_code(), 404);
+    let html = response.text();
+    assert!(html.contains("Page not found"));
+    assert!(html.contains("<a class=\"brand\" href=\"/\">Honor Mile</a>"));
+}
+
+#[test]
+fn insecure_cookies_are_refused_with_an_https_public_url() {
+    let error = honor_mile::config::Config::from_lookup(|key| match key {
+        "PUBLIC_URL" => Some("https://honormile.example.org".into()),
+        "COOKIE_SECURE" => Some("false".into()),
+        _ => None,
+    })
+    .expect_err("must refuse");
+    assert!(error.to_string().contains("COOKIE_SECURE=false is refused"));
+}
+
+#[test]
+fn settings_that_make_no_sense_are_named() {
+    for (key, value, expected) in [
+        ("BIND_ADDR", "port 3000", "BIND_ADDR"),
+        ("PUBLIC_URL", "ftp://x", "PUBLIC_URL"),
+        ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES"),
+        ("PROGRAM_TIME_ZONE", "Mars/Olympus", "PROGRAM_TIME_ZONE"),
+        ("COOKIE_SECURE", "maybe", "COOKIE_SECURE"),
+    ] {
+        let error = honor_mile::config::Config::from_lookup(|k| (k == key).then(|| value.to_string()))
+            .expect_err("must refuse");
+        assert!(error.to_string().contains(expected), "{key}={value}: {error}");
+    }
+    let defaults = test_config(&[]);
+    assert_eq!(defaults.bind_addr.to_string(), "127.0.0.1:3000");
+    assert_eq!(defaults.session_idle.as_secs(), 30 * 60);
+    assert_eq!(defaults.session_absolute.as_secs(), 12 * 3600);
+}
+
+#[test]
+fn an_unreachable_database_gives_one_clear_line() {
+    let output = Command::new(env!("CARGO_BIN_EXE_honor-mile"))
+        .arg("migrate")
+        .env("DATABASE_URL", "postgres://postgres:secret@127.0.0.1:9/honor_mile")
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+    assert!(lines[0].contains("cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:9/honor_mile"));
+    assert!(lines[0].contains("start PostgreSQL"));
+    assert!(!stderr.contains("secret"), "the password is not printed");
+    assert!(!stderr.contains("panicked"));
+}
