@@ -99,7 +99,10 @@ async fn hostile_html_in_a_name_is_stored_as_typed_and_shown_escaped(pool: PgPoo
     ] {
         let html = admin.get(&page).await.text();
         assert!(!html.contains("<script>alert(1)"), "{page} must escape the name");
-        assert!(html.contains("&lt;script&gt;alert(1)"), "{page} shows it as text");
+        assert!(
+            crate::helpers::page_text(&html).contains("<script>alert(1)</script>"),
+            "{page} shows it as text"
+        );
     }
 }
 

@@ -159,3 +159,8 @@ pub fn link_in(html: &str, prefix: &str) -> Option<String> {
     let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '/'))?;
     Some(rest[..end].to_string())
 }
+
+/// The visible text of a page, as a browser would show it (entities decoded).
+pub fn page_text(html: &str) -> String {
+    scraper::Html::parse_document(html).root_element().text().collect()
+}
