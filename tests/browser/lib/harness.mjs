@@ -1,0 +1,132 @@
+// Starts the real Honor Mile binary on a free port against a fresh database,
+// and Debian's Chromium through playwright-core, for the journeys in ../journeys.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function psql(sql) {
+  execFileSync('psql', [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: 'pipe' });
+}
+
+/** Starts the server; resolves with its base URL and the first-admin setup link. */
+export async function startServer() {
+  const bin = process.env.HONOR_MILE_BIN;
+  assert.ok(bin, 'HONOR_MILE_BIN must point at the built honor-mile binary (scripts/test sets it)');
+  const port = await freePort();
+  const database = `honor_mile_browser_${process.pid}_${port}`;
+  const base = new URL(adminUrl);
+  base.pathname = `/${database}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ['serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: base.toString(),
+      BIND_ADDR: `127.0.0.1:${port}`,
+      PUBLIC_URL: baseUrl,
+      COOKIE_SECURE: 'false',
+      RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const setupLink = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print a setup link:\n${output}`)), 30000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/http:\/\/\S+\/setup\/[0-9a-f]{64}/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    baseUrl,
+    setupLink,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+      psql(`drop database if exists "${database}" with (force)`);
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A phone-sized or desktop-sized context. */
+export async function newPage(browser, { phone = false } = {}) {
+  const context = await browser.newContext(
+    phone ? { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } },
+  );
+  return context.newPage();
+}
+
+/** Runs axe-core (WCAG 2.x A and AA rules) on the page; fails on any violation. */
+export async function assertAccessible(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
+  );
+  const violations = result.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  assert.deepEqual(violations, [], `${label}: accessibility violations`);
+}
+
+/** Fails when the page scrolls sideways at 320 pixels wide. */
+export async function assertFitsNarrowScreen(page, label) {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${label}: ${overflow}px of sideways scrolling at 320px`);
+  if (original) await page.setViewportSize(original);
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
