@@ -97,7 +97,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             }
         }
     });
-    let app = router(AppState::new(pool, config, clock));
+    let app = router(AppState::new(pool, config, clock)?);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;

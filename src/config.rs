@@ -27,6 +27,9 @@ pub struct Config {
     pub log_json: bool,
     /// The folder served at `/static`.
     pub static_dir: std::path::PathBuf,
+    /// Uploaded photos and scans, when no S3 bucket is configured.
+    pub uploads_dir: std::path::PathBuf,
+    pub uploads_s3_bucket: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/honor_mile";
@@ -110,6 +113,8 @@ impl Config {
             request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECONDS", 30)?),
             log_json: log_format == "json",
             static_dir: get("STATIC_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/static")).into(),
+            uploads_dir: get("UPLOADS_DIR", "data/uploads").into(),
+            uploads_s3_bucket: lookup("UPLOADS_S3_BUCKET").filter(|b| !b.trim().is_empty()),
         })
     }
 

@@ -6,6 +6,7 @@
 //! A tour of the crate, by what the program does:
 //! - [`accounts`]: staff and admin accounts, sign-in, sessions, roles, one-time links.
 //! - [`audit`]: the trail of who changed what, and the admin page that reads it.
+//! - [`heroes`]: fallen responders, their private contacts, photos, CSV import.
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
@@ -19,14 +20,17 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod heroes;
 pub mod ops;
 pub mod public;
 pub mod staff;
 pub mod state;
+pub mod storage;
 pub mod web;
 
 use crate::accounts::store::PgSessionStore;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
@@ -51,8 +55,11 @@ use crate::web::{ErrorPage, Layout, render_status};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
-/// Largest request body accepted by default (forms); uploads raise it per route.
-pub const BODY_LIMIT: usize = 256 * 1024;
+/// Largest request body accepted at all (a CSV import); anything bigger is refused
+/// before it is read.
+pub const BODY_LIMIT: usize = 21 * 1024 * 1024;
+/// Largest form body; upload routes set their own limits.
+pub const FORM_LIMIT: usize = 256 * 1024;
 
 /// The whole application. Tests call this with their own pool, settings and clock.
 pub fn router(state: AppState) -> Router {
@@ -71,7 +78,10 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(staff::routes())
         .merge(audit::routes::routes())
+        .merge(heroes::routes())
         .fallback(not_found)
+        // Forms are small; the upload routes raise this for themselves.
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(from_fn_with_state(state.clone(), authenticate))
         .layer(sessions);
 

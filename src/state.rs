@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use crate::accounts::password::Hasher;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::storage::Storage;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,17 +16,20 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
+    pub storage: Storage,
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, config: Config, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(pool: PgPool, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let hasher = Hasher::new(config.max_concurrent_hashes);
-        AppState {
+        let storage = Storage::from_config(&config)?;
+        Ok(AppState {
             pool,
             config: Arc::new(config),
             clock,
             hasher,
-        }
+            storage,
+        })
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -14,6 +14,11 @@ impl FormErrors {
         self.0.get(field).map(String::as_str)
     }
 
+    /// Every message, in field order (for rows of an import, which have no fields on screen).
+    pub fn messages(&self) -> impl Iterator<Item = &str> {
+        self.0.values().map(String::as_str)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

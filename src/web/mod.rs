@@ -104,16 +104,32 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
 }
 
-/// A record id from the path; an id that cannot be one is a missing page, not a 400.
+/// The record ids in the path; an id that cannot be one is a missing page, not a 400.
+pub struct PathIds(pub Vec<uuid::Uuid>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        params
+            .iter()
+            .map(|(_, value)| value.parse().map_err(|_| AppError::NotFound))
+            .collect::<Result<Vec<_>, _>>()
+            .map(PathIds)
+    }
+}
+
+/// The one record id in the path.
 pub struct PathId(pub uuid::Uuid);
 
 impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::NotFound)?;
-        raw.parse().map(PathId).map_err(|_| AppError::NotFound)
+        let PathIds(ids) = PathIds::from_request_parts(parts, state).await?;
+        ids.first().copied().map(PathId).ok_or(AppError::NotFound)
     }
 }

@@ -54,12 +54,21 @@ pub enum Role {
 
 pub fn test_config(extra: &[(&str, &str)]) -> Config {
     let extra: Vec<(String, String)> = extra.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    // Each app gets its own uploads folder, so tests never see each other's files.
+    let uploads = std::env::temp_dir()
+        .join(format!("honor-mile-test-{}", Uuid::now_v7()))
+        .to_string_lossy()
+        .into_owned();
     Config::from_lookup(move |key| {
         extra
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
-            .or_else(|| (key == "COOKIE_SECURE").then(|| "false".to_string()))
+            .or_else(|| match key {
+                "COOKIE_SECURE" => Some("false".to_string()),
+                "UPLOADS_DIR" => Some(uploads.clone()),
+                _ => None,
+            })
     })
     .expect("test configuration")
 }
@@ -75,7 +84,7 @@ impl TestApp {
             .single()
             .expect("valid start time");
         let clock = Arc::new(TestClock(Mutex::new(start)));
-        let state = AppState::new(pool.clone(), config, clock.clone());
+        let state = AppState::new(pool.clone(), config, clock.clone()).expect("application state");
         TestApp {
             router: honor_mile::router(state),
             pool,
@@ -142,6 +151,12 @@ pub fn location(response: &TestResponse) -> String {
         .unwrap_or_default()
 }
 
+/// Opens the page a redirect points to, as a browser would (without the #fragment).
+pub async fn follow(browser: &TestServer, response: &TestResponse) -> TestResponse {
+    let target = location(response);
+    browser.get(target.split('#').next().unwrap_or_default()).await
+}
+
 /// The text of the element with this id, from an HTML page.
 pub fn text_of(html: &str, id: &str) -> Option<String> {
     let document = scraper::Html::parse_document(html);
@@ -160,7 +175,98 @@ pub fn link_in(html: &str, prefix: &str) -> Option<String> {
     Some(rest[..end].to_string())
 }
 
-/// The visible text of a page, as a browser would show it (entities decoded).
+/// The visible text of a page, as a browser would show it: entities decoded,
+/// runs of white space as one space.
 pub fn page_text(html: &str) -> String {
-    scraper::Html::parse_document(html).root_element().text().collect()
+    let text: String = scraper::Html::parse_document(html).root_element().text().collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The value of the form field with this id, as the browser would fill it.
+pub fn field_value(html: &str, id: &str) -> Option<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(&format!("#{id}")).ok()?;
+    let element = document.select(&selector).next()?;
+    match element.value().name() {
+        "textarea" => Some(element.text().collect()),
+        _ => element.value().attr("value").map(str::to_string),
+    }
+}
+
+/// A complete, valid hero form; tests change the fields they are about.
+pub fn hero_form(full_name: &str, agency: &str, region: &str, end_of_watch: &str) -> Vec<(String, String)> {
+    [
+        ("full_name", full_name),
+        ("rank_title", "Officer"),
+        ("agency", agency),
+        ("agency_city", "Springfield"),
+        ("region", region),
+        ("service", "police"),
+        ("end_of_watch", end_of_watch),
+        ("cause", "gunfire"),
+        ("age", "34"),
+        ("years_of_service", "9"),
+        ("badge_number", "1701"),
+        ("narrative", "Responded to a call for help."),
+        ("biography", "Loved the community."),
+        ("memorial_links", "https://example.org/memorial/1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// Replaces (or adds) one field of a form.
+pub fn with(mut form: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String, String)> {
+    form.retain(|(k, _)| k != key);
+    form.push((key.to_string(), value.to_string()));
+    form
+}
+
+impl TestApp {
+    /// Adds a hero through the staff form and returns its id.
+    pub async fn add_hero(&self, staff: &TestServer, form: &[(String, String)]) -> Uuid {
+        let response = staff.post("/staff/heroes").form(form).await;
+        assert_eq!(
+            response.status_code(),
+            303,
+            "hero saved: {}",
+            page_text(&response.text())
+        );
+        location(&response)
+            .trim_start_matches("/staff/heroes/")
+            .parse()
+            .expect("redirect to the new record")
+    }
+
+    /// Adds and confirms a hero through the staff pages.
+    pub async fn add_confirmed_hero(&self, staff: &TestServer, form: &[(String, String)]) -> Uuid {
+        let id = self.add_hero(staff, form).await;
+        let response = staff
+            .post(&format!("/staff/heroes/{id}/confirm"))
+            .form(&[("source", "Agency press release")])
+            .await;
+        assert_eq!(response.status_code(), 303);
+        id
+    }
+
+    /// Inserts confirmed heroes straight into the table (for search and paging tests).
+    pub async fn seed_heroes(&self, rows: &[(&str, &str, &str, &str, &str)]) {
+        for (name, agency, country, region, eow) in rows {
+            sqlx::query(
+                "insert into heroes (id, full_name, agency, country, region, service, end_of_watch, cause,
+                                     confirmed_at, confirmation_source, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, 'police', $6::date, 'gunfire', now(), 'test', now(), now())",
+            )
+            .bind(Uuid::now_v7())
+            .bind(name)
+            .bind(agency)
+            .bind(country)
+            .bind(region)
+            .bind(eow)
+            .execute(&self.pool)
+            .await
+            .expect("seed hero");
+        }
+    }
 }

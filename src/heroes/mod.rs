@@ -1,0 +1,46 @@
+//! Fallen responders: the hero record and its private contacts, the staff pages
+//! that add, edit, confirm and find them, photos, and the bulk CSV import.
+//! Public reading of the honor roll lives in `public`.
+
+pub mod contacts;
+pub mod import;
+pub mod import_run;
+pub mod model;
+pub mod photos;
+pub mod queries;
+pub mod regions;
+pub mod staff;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    let uploads = Router::new()
+        .route("/staff/heroes/{id}/photo", post(photos::upload))
+        .layer(DefaultBodyLimit::max(photos::MAX_UPLOAD_BYTES + 64 * 1024))
+        .merge(
+            Router::new()
+                .route("/staff/heroes/import", get(import_run::form).post(import::upload))
+                .layer(DefaultBodyLimit::max(import::MAX_FILE_BYTES + 64 * 1024)),
+        );
+    Router::new()
+        .route("/staff/heroes", get(staff::list).post(staff::create))
+        .route("/staff/heroes/new", get(staff::new_form))
+        .route("/staff/heroes/import/template.csv", get(import_run::template_csv))
+        .route("/staff/heroes/import/{id}", get(import_run::status))
+        .route("/staff/heroes/import/{id}/run", post(import_run::run))
+        .route("/staff/heroes/{id}", get(staff::show).post(staff::update))
+        .route("/staff/heroes/{id}/edit", get(staff::edit_form))
+        .route("/staff/heroes/{id}/confirm", post(staff::confirm))
+        .route("/staff/heroes/{id}/photo/delete", post(photos::remove))
+        .route("/staff/heroes/{id}/contacts", post(contacts::save))
+        .route("/staff/heroes/{id}/contacts/new", get(contacts::new_form))
+        .route("/staff/heroes/{id}/contacts/{contact}", post(contacts::save))
+        .route("/staff/heroes/{id}/contacts/{contact}/edit", get(contacts::edit_form))
+        .route("/staff/heroes/{id}/contacts/{contact}/delete", post(contacts::delete))
+        .route("/photos/{name}", get(photos::serve))
+        .merge(uploads)
+}

@@ -1,0 +1,108 @@
+//! Countries and their state, province and territory codes (USPS and Canada Post).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Country {
+    Us,
+    Ca,
+}
+
+impl Country {
+    pub const ALL: [Country; 2] = [Country::Us, Country::Ca];
+
+    pub fn parse(value: &str) -> Result<Country, String> {
+        match value.trim().to_ascii_uppercase().as_str() {
+            "US" | "USA" => Ok(Country::Us),
+            "CA" | "CAN" => Ok(Country::Ca),
+            "" => Err("Choose a country.".into()),
+            _ => Err("Choose the United States or Canada.".into()),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Country::Us => "US",
+            Country::Ca => "CA",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Country::Us => "United States",
+            Country::Ca => "Canada",
+        }
+    }
+
+    pub fn regions(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Country::Us => US_STATES,
+            Country::Ca => CA_PROVINCES,
+        }
+    }
+}
+
+/// A state, province or territory code that belongs to its country.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub country: Country,
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+impl Region {
+    pub fn parse(country: Country, value: &str) -> Result<Region, String> {
+        let wanted = value.trim().to_ascii_uppercase();
+        if wanted.is_empty() {
+            return Err("Choose a state, province or territory.".into());
+        }
+        country
+            .regions()
+            .iter()
+            .find(|(code, _)| *code == wanted)
+            .map(|(code, name)| Region { country, code, name })
+            .ok_or_else(|| {
+                format!(
+                    "{wanted:.10} is not a state, province or territory of {}.",
+                    country.name()
+                )
+            })
+    }
+
+    /// Finds a code in either country (for filters and browsing by state).
+    pub fn find(value: &str) -> Option<Region> {
+        Country::ALL
+            .iter()
+            .find_map(|country| Region::parse(*country, value).ok())
+    }
+
+    pub fn name_of(country: &str, code: &str) -> &'static str {
+        Country::parse(country)
+            .ok()
+            .and_then(|c| Region::parse(c, code).ok())
+            .map_or("", |r| r.name)
+    }
+}
+
+#[rustfmt::skip]
+pub const US_STATES: &[(&str, &str)] = &[
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
+    ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
+    ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
+    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"),
+    ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
+    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
+    ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
+    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"), ("VA", "Virginia"),
+    ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
+    ("AS", "American Samoa"), ("GU", "Guam"), ("MP", "Northern Mariana Islands"), ("PR", "Puerto Rico"),
+    ("VI", "U.S. Virgin Islands"),
+];
+
+#[rustfmt::skip]
+pub const CA_PROVINCES: &[(&str, &str)] = &[
+    ("AB", "Alberta"), ("BC", "British Columbia"), ("MB", "Manitoba"), ("NB", "New Brunswick"),
+    ("NL", "Newfoundland and Labrador"), ("NS", "Nova Scotia"), ("NT", "Northwest Territories"),
+    ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
+    ("SK", "Saskatchewan"), ("YT", "Yukon"),
+];

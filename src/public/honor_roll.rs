@@ -1,0 +1,234 @@
+//! The public honor roll: search and filters in the URL, pages that follow a
+//! cursor (so page 400 costs what page 1 costs), the count of matches, browsing
+//! by state and by year, and the CSV export of the current search. Only
+//! confirmed heroes, and only their public fields, are ever read here.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::roll_filter::{PAGE_SIZE, RollFilter, RollQuery, Sort};
+use crate::error::AppError;
+use crate::heroes::model::{Cause, Service};
+use crate::heroes::regions::{Country, Region};
+use crate::state::AppState;
+use crate::web::{Layout, render};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RollRow {
+    pub id: Uuid,
+    pub full_name: String,
+    pub rank_title: String,
+    pub agency: String,
+    pub agency_city: String,
+    pub country: String,
+    pub region: String,
+    pub service: Service,
+    pub end_of_watch: NaiveDate,
+    pub cause: Cause,
+    pub age: Option<i16>,
+    pub years_of_service: Option<i16>,
+    pub sort_name: String,
+}
+
+impl RollRow {
+    pub fn region_name(&self) -> &'static str {
+        Region::name_of(&self.country, &self.region)
+    }
+}
+
+const ROLL_COLUMNS: &str = "select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
+     h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name from heroes h";
+
+pub async fn fetch_page(pool: &sqlx::PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<Vec<RollRow>> {
+    let mut sql = QueryBuilder::<Postgres>::new(ROLL_COLUMNS);
+    filter.push_where(&mut sql);
+    filter.push_page(&mut sql, limit);
+    sql.build_query_as().fetch_all(pool).await
+}
+
+pub async fn count(pool: &sqlx::PgPool, filter: &RollFilter) -> sqlx::Result<i64> {
+    let mut sql = QueryBuilder::<Postgres>::new("select count(*) from heroes h");
+    filter.push_where(&mut sql);
+    sql.build_query_scalar().fetch_one(pool).await
+}
+
+pub fn parse_filter(state: &AppState, query: &RollQuery) -> Result<RollFilter, AppError> {
+    RollFilter::parse(query, state.today().year()).map_err(AppError::BadRequest)
+}
+
+#[derive(Template)]
+#[template(path = "public/honor_roll.html")]
+struct RollPage {
+    layout: Layout,
+    query: RollQuery,
+    filter_query: String,
+    rows: Vec<RollRow>,
+    total: i64,
+    next: Option<String>,
+    is_first: bool,
+    is_filtered: bool,
+    sort_by_name: bool,
+}
+
+impl RollPage {
+    fn services(&self) -> [Service; 6] {
+        Service::ALL
+    }
+    fn countries(&self) -> [Country; 2] {
+        Country::ALL
+    }
+}
+
+pub async fn honor_roll(
+    layout: Layout,
+    State(state): State<AppState>,
+    Query(query): Query<RollQuery>,
+) -> Result<Response, AppError> {
+    let filter = parse_filter(&state, &query)?;
+    let mut rows = fetch_page(&state.pool, &filter, PAGE_SIZE + 1).await?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let total = count(&state.pool, &filter).await?;
+    let filter_query = filter.to_query();
+    let next = rows.last().filter(|_| more).map(|last| {
+        let key = match filter.sort {
+            Sort::EndOfWatch => last.end_of_watch.to_string(),
+            Sort::Name => last.sort_name.clone(),
+        };
+        let cursor = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("after", &key)
+            .append_pair("after_id", &last.id.to_string())
+            .finish();
+        if filter_query.is_empty() {
+            cursor
+        } else {
+            format!("{filter_query}&{cursor}")
+        }
+    });
+    render(&RollPage {
+        layout,
+        is_first: filter.after.is_none(),
+        is_filtered: filter.is_filtered(),
+        sort_by_name: filter.sort == Sort::Name,
+        query,
+        filter_query,
+        rows,
+        total,
+        next,
+    })
+}
+
+/// The current search as CSV: public fields only, at most 100,000 rows.
+pub async fn export_csv(State(state): State<AppState>, Query(query): Query<RollQuery>) -> Result<Response, AppError> {
+    let mut filter = parse_filter(&state, &query)?;
+    filter.after = None;
+    let rows = fetch_page(&state.pool, &filter, 100_000).await?;
+    let base = state.config.base_url();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "full_name",
+        "rank_title",
+        "agency",
+        "agency_city",
+        "state_or_province",
+        "country",
+        "service",
+        "end_of_watch",
+        "cause",
+        "age",
+        "years_of_service",
+        "page",
+    ];
+    let fail = |e: csv::Error| AppError::Internal(e.into());
+    writer.write_record(header).map_err(fail)?;
+    for row in rows {
+        writer
+            .write_record([
+                row.full_name.as_str(),
+                &row.rank_title,
+                &row.agency,
+                &row.agency_city,
+                &row.region,
+                &row.country,
+                row.service.label(),
+                &row.end_of_watch.to_string(),
+                row.cause.label(),
+                &row.age.map(|a| a.to_string()).unwrap_or_default(),
+                &row.years_of_service.map(|y| y.to_string()).unwrap_or_default(),
+                &format!("{base}/heroes/{}", row.id),
+            ])
+            .map_err(fail)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"honor-roll.csv\""),
+    );
+    Ok(response)
+}
+
+pub struct RegionCount {
+    pub country: String,
+    pub region: String,
+    pub heroes: i64,
+}
+
+impl RegionCount {
+    pub fn name(&self) -> &'static str {
+        Region::name_of(&self.country, &self.region)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/by_state.html")]
+struct StatesPage {
+    layout: Layout,
+    counts: Vec<RegionCount>,
+}
+
+pub async fn by_state(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let counts = sqlx::query_as!(
+        RegionCount,
+        r#"select country, region, count(*) as "heroes!" from heroes where confirmed_at is not null
+           group by country, region order by country desc, region"#
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    render(&StatesPage { layout, counts })
+}
+
+pub struct YearCount {
+    pub year: i32,
+    pub heroes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "public/by_year.html")]
+struct YearsPage {
+    layout: Layout,
+    counts: Vec<YearCount>,
+}
+
+pub async fn by_year(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let counts = sqlx::query_as!(
+        YearCount,
+        r#"select extract(year from end_of_watch)::int as "year!", count(*) as "heroes!" from heroes
+           where confirmed_at is not null group by 1 order by 1 desc"#
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    render(&YearsPage { layout, counts })
+}

@@ -1,0 +1,200 @@
+//! The honor roll's filters, parsed once from the URL (so a search can be shared
+//! and bookmarked), and the SQL they add. The filters are optional and combine
+//! freely, so this SQL is built with sqlx's `QueryBuilder` (bound parameters,
+//! never pasted text) instead of a compile-checked literal per combination.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::heroes::model::Service;
+use crate::heroes::regions::{Country, Region};
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// The query string as sent; every field optional and kept as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RollQuery {
+    pub q: String,
+    pub service: String,
+    pub country: String,
+    pub state: String,
+    pub year: String,
+    pub sort: String,
+    pub after: String,
+    pub after_id: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    EndOfWatch,
+    Name,
+}
+
+#[derive(Clone, Debug)]
+pub enum Cursor {
+    EndOfWatch(NaiveDate, Uuid),
+    Name(String, Uuid),
+}
+
+#[derive(Clone, Debug)]
+pub struct RollFilter {
+    pub q: Option<String>,
+    pub service: Option<Service>,
+    pub country: Option<Country>,
+    pub region: Option<Region>,
+    pub year: Option<i32>,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+}
+
+impl RollFilter {
+    /// Parses the query; `Err` names the parameter that makes no sense.
+    pub fn parse(query: &RollQuery, this_year: i32) -> Result<RollFilter, String> {
+        let q = query.q.trim();
+        if q.chars().count() > 100 {
+            return Err("A search can be at most 100 characters.".into());
+        }
+        let service = match query.service.trim() {
+            "" => None,
+            s => Some(Service::parse(s)?),
+        };
+        let country = match query.country.trim() {
+            "" => None,
+            c => Some(Country::parse(c)?),
+        };
+        let region = match query.state.trim() {
+            "" => None,
+            code => {
+                let region = match country {
+                    Some(country) => Region::parse(country, code)?,
+                    None => Region::find(code).ok_or_else(|| format!("{code:.10} is not a state or province."))?,
+                };
+                Some(region)
+            }
+        };
+        let year = match query.year.trim() {
+            "" => None,
+            y => match y.parse::<i32>() {
+                Ok(y) if (1791..=this_year).contains(&y) => Some(y),
+                _ => return Err(format!("The year must be between 1791 and {this_year}.")),
+            },
+        };
+        let sort = match query.sort.trim() {
+            "" | "eow" => Sort::EndOfWatch,
+            "name" => Sort::Name,
+            _ => return Err("Sort by end of watch (eow) or by name.".into()),
+        };
+        let after = match (query.after.trim(), query.after_id.trim()) {
+            ("", "") => None,
+            (key, id) => {
+                let id: Uuid = id
+                    .parse()
+                    .map_err(|_| "This page link is damaged; start again from the first page.")?;
+                Some(match sort {
+                    Sort::EndOfWatch => Cursor::EndOfWatch(
+                        key.parse()
+                            .map_err(|_| "This page link is damaged; start again from the first page.")?,
+                        id,
+                    ),
+                    Sort::Name => Cursor::Name(key.chars().take(200).collect(), id),
+                })
+            }
+        };
+        Ok(RollFilter {
+            q: Some(q.to_string()).filter(|q| !q.is_empty()),
+            service,
+            country: country.or(region.map(|r| r.country)),
+            region,
+            year,
+            sort,
+            after,
+        })
+    }
+
+    /// Adds the `where` clause every honor-roll query shares (confirmed heroes only).
+    pub fn push_where(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+        sql.push(" where h.confirmed_at is not null");
+        if let Some(q) = &self.q {
+            // Substring match, or a close match of the words for small typos.
+            sql.push(" and (h.search_text like '%' || hm_fold(")
+                .push_bind(q.clone())
+                .push(") || '%' or hm_fold(")
+                .push_bind(q.clone())
+                .push(") <% h.search_text)");
+        }
+        if let Some(service) = self.service {
+            sql.push(" and h.service = ").push_bind(service);
+        }
+        if let Some(country) = self.country {
+            sql.push(" and h.country = ").push_bind(country.code());
+        }
+        if let Some(region) = self.region {
+            sql.push(" and h.region = ").push_bind(region.code);
+        }
+        if let Some(year) = self.year {
+            let start = NaiveDate::from_ymd_opt(year, 1, 1);
+            let end = NaiveDate::from_ymd_opt(year + 1, 1, 1);
+            sql.push(" and h.end_of_watch >= ")
+                .push_bind(start)
+                .push(" and h.end_of_watch < ")
+                .push_bind(end);
+        }
+    }
+
+    /// Adds the cursor condition and the order that pagination follows.
+    pub fn push_page(&self, sql: &mut QueryBuilder<'_, Postgres>, limit: i64) {
+        match &self.after {
+            Some(Cursor::EndOfWatch(date, id)) => {
+                sql.push(" and (h.end_of_watch, h.id) < (")
+                    .push_bind(*date)
+                    .push(", ")
+                    .push_bind(*id)
+                    .push(")");
+            }
+            Some(Cursor::Name(name, id)) => {
+                sql.push(" and (h.sort_name, h.id) > (")
+                    .push_bind(name.clone())
+                    .push(", ")
+                    .push_bind(*id)
+                    .push(")");
+            }
+            None => {}
+        }
+        match self.sort {
+            Sort::EndOfWatch => sql.push(" order by h.end_of_watch desc, h.id desc"),
+            Sort::Name => sql.push(" order by h.sort_name, h.id"),
+        };
+        sql.push(" limit ").push_bind(limit);
+    }
+
+    /// The query string for these filters (without the cursor), for links.
+    pub fn to_query(&self) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(q) = &self.q {
+            out.append_pair("q", q);
+        }
+        if let Some(service) = self.service {
+            out.append_pair("service", service.code());
+        }
+        if let Some(country) = self.country {
+            out.append_pair("country", country.code());
+        }
+        if let Some(region) = self.region {
+            out.append_pair("state", region.code);
+        }
+        if let Some(year) = self.year {
+            out.append_pair("year", &year.to_string());
+        }
+        if self.sort == Sort::Name {
+            out.append_pair("sort", "name");
+        }
+        out.finish()
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        self.q.is_some() || self.service.is_some() || self.country.is_some() || self.year.is_some()
+    }
+}

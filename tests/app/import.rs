@@ -1,0 +1,166 @@
+//! The CSV import: preview with errors and duplicates, one-transaction import, progress.
+
+use std::time::Duration;
+
+use axum_test::TestServer;
+use axum_test::multipart::{MultipartForm, Part};
+use sqlx::PgPool;
+
+use crate::helpers::{Role, TestApp, hero_form, location, page_text};
+
+const HEADER: &str =
+    "full_name,rank_title,agency,agency_city,country,region,service,end_of_watch,cause,age,confirmation_source";
+
+async fn upload(staff: &TestServer, csv: String) -> axum_test::TestResponse {
+    let form = MultipartForm::new().add_part("file", Part::bytes(csv.into_bytes()).file_name("heroes.csv"));
+    staff.post("/staff/heroes/import").multipart(form).await
+}
+
+async fn wait_until_finished(app: &TestApp) -> String {
+    for _ in 0..600 {
+        let state: String = sqlx::query_scalar("select state::text from hero_imports")
+            .fetch_one(&app.pool)
+            .await
+            .expect("import row");
+        if state == "done" || state == "failed" {
+            return state;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish");
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_preview_lists_additions_duplicates_and_errors_then_imports(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    app.add_hero(
+        &staff,
+        &hero_form("Garrett Crumby", "Huntsville Police Department", "US-AL", "2023-09-01"),
+    )
+    .await;
+    let csv = format!(
+        "{HEADER}\n\
+         Julian Becerra,Officer,Fountain Police Department,Fountain,US,CO,police,2023-02-11,fall,29,Fountain PD\n\
+         garrett crumby,Officer,Huntsville Police Department,Huntsville,US,AL,police,2023-09-01,gunfire,,\n\
+         Jeffrey Northrup,Constable,Toronto Police Service,Toronto,CA,ON,police,2021-07-02,vehicle_assault,55,\n\
+         Jeffrey Northrup,Constable,Toronto Police Service,Toronto,CA,ON,police,2021-07-02,vehicle_assault,55,\n\
+         ,Officer,Nowhere PD,,US,ZZ,police,2099-01-01,gunfire,12,\n\
+         \"<script>alert(1)</script>\",Officer,Some PD,,US,TX,pirate,2020-01-01,gunfire,40,\n"
+    );
+    let response = upload(&staff, csv).await;
+    assert_eq!(response.status_code(), 303);
+    let preview_path = location(&response);
+    let preview = staff.get(&preview_path).await.text();
+    let text = page_text(&preview);
+    assert!(
+        text.contains("2 rows will be added, 2 duplicates will be skipped, 2 rows have mistakes"),
+        "{text}"
+    );
+    assert!(text.contains("Full name is required."));
+    assert!(text.contains("End of watch cannot be in the future."));
+    assert!(text.contains("Choose police, fire, EMS, corrections, K9 or other."));
+    assert!(text.contains("an earlier row of this file"));
+    assert!(
+        !preview.contains("<script>alert(1)"),
+        "hostile text is escaped in the preview"
+    );
+    assert_eq!(
+        app.count("select count(*) from heroes").await,
+        1,
+        "nothing imported by the preview"
+    );
+
+    let run = staff.post(&format!("{preview_path}/run")).await;
+    assert_eq!(run.status_code(), 303);
+    assert_eq!(wait_until_finished(&app).await, "done");
+    assert_eq!(app.count("select count(*) from heroes").await, 3);
+    assert_eq!(
+        app.count("select count(*) from heroes where full_name = 'Julian Becerra' and confirmed_at is not null")
+            .await,
+        1,
+        "a row with a source is published"
+    );
+    assert_eq!(
+        app.count("select count(*) from heroes where full_name = 'Jeffrey Northrup' and confirmed_at is null")
+            .await,
+        1,
+        "a row without one is a draft"
+    );
+    let done = page_text(&staff.get(&preview_path).await.text());
+    assert!(done.contains("Done: 2 heroes imported."));
+
+    let again = staff.post(&format!("{preview_path}/run")).await;
+    assert!(
+        staff
+            .get(&location(&again))
+            .await
+            .text()
+            .contains("already been started")
+    );
+    assert_eq!(
+        app.count("select count(*) from heroes").await,
+        3,
+        "a replayed run imports nothing"
+    );
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn ten_thousand_rows_import_with_progress(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let mut csv = String::from(HEADER);
+    for n in 0..10_000 {
+        let (agency, month, day) = (n % 50, n % 12 + 1, n % 28 + 1);
+        csv.push_str(&format!(
+            "\nHero Number {n},Officer,Agency {agency},City,US,TX,police,2020-{month:02}-{day:02},gunfire,40,Roll call"
+        ));
+    }
+    csv.push('\n');
+    let response = upload(&staff, csv).await;
+    let preview_path = location(&response);
+    assert!(page_text(&staff.get(&preview_path).await.text()).contains("10000 rows will be added"));
+    staff.post(&format!("{preview_path}/run")).await;
+    let running = staff.get(&preview_path).await.text();
+    assert!(
+        running.contains("http-equiv=\"refresh\"") || page_text(&running).contains("Done"),
+        "the page refreshes itself while running"
+    );
+    assert_eq!(wait_until_finished(&app).await, "done");
+    assert_eq!(app.count("select count(*) from heroes").await, 10_000);
+    assert_eq!(app.count("select processed::bigint from hero_imports").await, 10_000);
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_file_that_is_not_a_hero_csv_is_refused_with_a_reason(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    for (csv, message) in [
+        (String::new(), "Choose a CSV file to import."),
+        ("name,city\nA,B\n".to_string(), "Unknown columns: name, city"),
+        (format!("{HEADER}\n"), "The file has no rows"),
+        (format!("{HEADER}\n\"open quote,x\n"), "could not be read as CSV"),
+    ] {
+        let response = upload(&staff, csv.clone()).await;
+        assert_eq!(location(&response), "/staff/heroes/import", "{csv:?}");
+        let page = staff.get("/staff/heroes/import").await.text();
+        assert!(page_text(&page).contains(message), "{csv:?}: {message}");
+    }
+    let binary = MultipartForm::new().add_part("file", Part::bytes(vec![0xFF, 0xFE, 0x00, 0x81]).file_name("x.csv"));
+    let response = staff.post("/staff/heroes/import").multipart(binary).await;
+    assert!(page_text(&staff.get(&location(&response)).await.text()).contains("not UTF-8"));
+    assert_eq!(app.count("select count(*) from hero_imports").await, 0);
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_visitor_cannot_import(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let response = upload(
+        &app.browser(),
+        format!("{HEADER}\nA,B,C,D,US,TX,police,2020-01-01,fall,40,x\n"),
+    )
+    .await;
+    assert_eq!(response.status_code(), 303);
+    assert!(location(&response).starts_with("/login"));
+    assert_eq!(app.count("select count(*) from hero_imports").await, 0);
+}

@@ -1,0 +1,73 @@
+//! Nothing private reaches a public response: a marker goes into every private
+//! field, then every public page, feed and export is fetched and searched for it.
+
+use sqlx::PgPool;
+
+use crate::helpers::{Role, TestApp, hero_form, with};
+
+const MARKER: &str = "PRIVATE-MARKER-7f3a";
+
+/// Every public URL that shows heroes (grows as public pages are added).
+fn public_urls(hero: uuid::Uuid, draft: uuid::Uuid) -> Vec<String> {
+    vec![
+        "/".into(),
+        "/honor-roll".into(),
+        // Searches that would find the draft if drafts were searchable (the
+        // search box echoes what was typed, so the whole marker is not typed).
+        "/honor-roll?q=7f3a".into(),
+        "/honor-roll?q=draft".into(),
+        "/honor-roll?q=smith".into(),
+        "/honor-roll.csv".into(),
+        "/honor-roll.csv?q=7f3a".into(),
+        "/honor-roll/states".into(),
+        "/honor-roll/years".into(),
+        format!("/heroes/{hero}"),
+        format!("/heroes/{draft}"),
+    ]
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn no_private_field_reaches_a_public_response(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let hero = app
+        .add_confirmed_hero(&staff, &hero_form("Ann Smith", "Springfield PD", "US-IL", "2020-01-05"))
+        .await;
+    // A draft is private as a whole: its public fields carry the marker too.
+    let draft_form = with(
+        hero_form(&format!("Draft {MARKER}"), MARKER, "US-IL", "2021-01-05"),
+        "narrative",
+        MARKER,
+    );
+    let draft = app.add_hero(&staff, &draft_form).await;
+    for (target, kind) in [(hero, "family"), (hero, "agency"), (draft, "family")] {
+        let response = staff
+            .post(&format!("/staff/heroes/{target}/contacts"))
+            .form(&[
+                ("kind", kind),
+                ("name", &format!("Name {MARKER}")),
+                ("relationship", &format!("Rel {MARKER}")),
+                ("phone", "(407) 555-0142"),
+                ("email", "marker-7f3a@example.org"),
+                ("postal_address", &format!("1 {MARKER} Street")),
+                ("notes", &format!("Notes {MARKER}")),
+            ])
+            .await;
+        assert_eq!(response.status_code(), 303);
+    }
+    assert_eq!(app.count("select count(*) from hero_contacts").await, 3);
+
+    // The staff browser has read its "contact saved" messages before it looks.
+    staff.get("/staff").await;
+    for visitor in [app.browser(), staff] {
+        for url in public_urls(hero, draft) {
+            let body = visitor.get(&url).await.text();
+            if url.starts_with("/heroes/") || url == "/honor-roll" {
+                assert!(!body.contains("555-0142"), "{url} leaks a phone number");
+                assert!(!body.contains("marker-7f3a@"), "{url} leaks an email");
+            }
+            // Staff see the same public pages: the marker must not appear there either.
+            assert!(!body.contains(MARKER), "{url} leaks a private field");
+        }
+    }
+}
