@@ -33,6 +33,7 @@ pub struct RollRow {
     pub age: Option<i16>,
     pub years_of_service: Option<i16>,
     pub sort_name: String,
+    pub score: f32,
 }
 
 impl RollRow {
@@ -41,12 +42,16 @@ impl RollRow {
     }
 }
 
-const ROLL_COLUMNS: &str = "select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
-     h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name from heroes h";
-
 pub async fn fetch_page(pool: &sqlx::PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<Vec<RollRow>> {
-    let mut sql = QueryBuilder::<Postgres>::new(ROLL_COLUMNS);
+    // The score is computed in an inner query so the cursor can compare it.
+    let mut sql = QueryBuilder::<Postgres>::new(
+        "select * from (select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
+         h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name, h.confirmed_at, h.search_text, ",
+    );
+    filter.push_score(&mut sql);
+    sql.push(" from heroes h");
     filter.push_where(&mut sql);
+    sql.push(") h where true");
     filter.push_page(&mut sql, limit);
     sql.build_query_as().fetch_all(pool).await
 }
@@ -72,7 +77,7 @@ struct RollPage {
     next: Option<String>,
     is_first: bool,
     is_filtered: bool,
-    sort_by_name: bool,
+    sort: &'static str,
 }
 
 impl RollPage {
@@ -97,6 +102,7 @@ pub async fn honor_roll(
     let filter_query = filter.to_query();
     let next = rows.last().filter(|_| more).map(|last| {
         let key = match filter.sort {
+            Sort::BestMatch => format!("{}_{}", last.score, last.end_of_watch),
             Sort::EndOfWatch => last.end_of_watch.to_string(),
             Sort::Name => last.sort_name.clone(),
         };
@@ -114,7 +120,11 @@ pub async fn honor_roll(
         layout,
         is_first: filter.after.is_none(),
         is_filtered: filter.is_filtered(),
-        sort_by_name: filter.sort == Sort::Name,
+        sort: match filter.sort {
+            Sort::BestMatch => "best",
+            Sort::EndOfWatch => "eow",
+            Sort::Name => "name",
+        },
         query,
         filter_query,
         rows,

@@ -29,12 +29,15 @@ pub struct RollQuery {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sort {
+    /// Closest matches first; the default when searching.
+    BestMatch,
     EndOfWatch,
     Name,
 }
 
 #[derive(Clone, Debug)]
 pub enum Cursor {
+    BestMatch(f32, NaiveDate, Uuid),
     EndOfWatch(NaiveDate, Uuid),
     Name(String, Uuid),
 }
@@ -82,23 +85,25 @@ impl RollFilter {
                 _ => return Err(format!("The year must be between 1791 and {this_year}.")),
             },
         };
+        let searching = !q.is_empty();
         let sort = match query.sort.trim() {
-            "" | "eow" => Sort::EndOfWatch,
+            "" | "best" if searching => Sort::BestMatch,
+            "" | "best" | "eow" => Sort::EndOfWatch,
             "name" => Sort::Name,
-            _ => return Err("Sort by end of watch (eow) or by name.".into()),
+            _ => return Err("Sort by best match (best), end of watch (eow) or name.".into()),
         };
+        let damaged = || "This page link is damaged; start again from the first page.".to_string();
         let after = match (query.after.trim(), query.after_id.trim()) {
             ("", "") => None,
             (key, id) => {
-                let id: Uuid = id
-                    .parse()
-                    .map_err(|_| "This page link is damaged; start again from the first page.")?;
+                let id: Uuid = id.parse().map_err(|_| damaged())?;
                 Some(match sort {
-                    Sort::EndOfWatch => Cursor::EndOfWatch(
-                        key.parse()
-                            .map_err(|_| "This page link is damaged; start again from the first page.")?,
-                        id,
-                    ),
+                    Sort::BestMatch => {
+                        let (score, date) = key.split_once('_').ok_or_else(damaged)?;
+                        let score: f32 = score.parse().map_err(|_| damaged())?;
+                        Cursor::BestMatch(score, date.parse().map_err(|_| damaged())?, id)
+                    }
+                    Sort::EndOfWatch => Cursor::EndOfWatch(key.parse().map_err(|_| damaged())?, id),
                     Sort::Name => Cursor::Name(key.chars().take(200).collect(), id),
                 })
             }
@@ -112,6 +117,17 @@ impl RollFilter {
             sort,
             after,
         })
+    }
+
+    /// How closely a row matches the search (0 when not searching), as `score`.
+    pub fn push_score(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+        match &self.q {
+            Some(q) => sql
+                .push("word_similarity(hm_fold(")
+                .push_bind(q.clone())
+                .push("), h.search_text) as score"),
+            None => sql.push("0::real as score"),
+        };
     }
 
     /// Adds the `where` clause every honor-roll query shares (confirmed heroes only).
@@ -147,6 +163,15 @@ impl RollFilter {
     /// Adds the cursor condition and the order that pagination follows.
     pub fn push_page(&self, sql: &mut QueryBuilder<'_, Postgres>, limit: i64) {
         match &self.after {
+            Some(Cursor::BestMatch(score, date, id)) => {
+                sql.push(" and (score, h.end_of_watch, h.id) < (")
+                    .push_bind(*score)
+                    .push("::real, ")
+                    .push_bind(*date)
+                    .push(", ")
+                    .push_bind(*id)
+                    .push(")");
+            }
             Some(Cursor::EndOfWatch(date, id)) => {
                 sql.push(" and (h.end_of_watch, h.id) < (")
                     .push_bind(*date)
@@ -164,6 +189,7 @@ impl RollFilter {
             None => {}
         }
         match self.sort {
+            Sort::BestMatch => sql.push(" order by score desc, h.end_of_watch desc, h.id desc"),
             Sort::EndOfWatch => sql.push(" order by h.end_of_watch desc, h.id desc"),
             Sort::Name => sql.push(" order by h.sort_name, h.id"),
         };
@@ -188,8 +214,14 @@ impl RollFilter {
         if let Some(year) = self.year {
             out.append_pair("year", &year.to_string());
         }
-        if self.sort == Sort::Name {
-            out.append_pair("sort", "name");
+        match self.sort {
+            Sort::Name => {
+                out.append_pair("sort", "name");
+            }
+            Sort::EndOfWatch if self.q.is_some() => {
+                out.append_pair("sort", "eow");
+            }
+            _ => {}
         }
         out.finish()
     }

@@ -5,9 +5,33 @@ use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, location};
 
-/// Every signed-in route, with the role it needs. `{id}` is replaced by a real account.
+/// Every signed-in route, with the role it needs. `{id}` is replaced by a real
+/// account, `{hero}` by a real hero, `{contact}` by one of its contacts.
 const ROUTES: &[(Method, &str, Role)] = &[
     (Method::GET, "/staff", Role::Staff),
+    (Method::GET, "/staff/heroes", Role::Staff),
+    (Method::POST, "/staff/heroes", Role::Staff),
+    (Method::GET, "/staff/heroes/new", Role::Staff),
+    (Method::GET, "/staff/heroes/import", Role::Staff),
+    (Method::POST, "/staff/heroes/import", Role::Staff),
+    (Method::GET, "/staff/heroes/import/template.csv", Role::Staff),
+    (Method::GET, "/staff/heroes/import/{id}", Role::Staff),
+    (Method::POST, "/staff/heroes/import/{id}/run", Role::Staff),
+    (Method::GET, "/staff/heroes/{hero}", Role::Staff),
+    (Method::POST, "/staff/heroes/{hero}", Role::Staff),
+    (Method::GET, "/staff/heroes/{hero}/edit", Role::Staff),
+    (Method::POST, "/staff/heroes/{hero}/confirm", Role::Staff),
+    (Method::POST, "/staff/heroes/{hero}/photo", Role::Staff),
+    (Method::POST, "/staff/heroes/{hero}/photo/delete", Role::Staff),
+    (Method::POST, "/staff/heroes/{hero}/contacts", Role::Staff),
+    (Method::GET, "/staff/heroes/{hero}/contacts/new", Role::Staff),
+    (Method::POST, "/staff/heroes/{hero}/contacts/{contact}", Role::Staff),
+    (Method::GET, "/staff/heroes/{hero}/contacts/{contact}/edit", Role::Staff),
+    (
+        Method::POST,
+        "/staff/heroes/{hero}/contacts/{contact}/delete",
+        Role::Staff,
+    ),
     (Method::GET, "/account/password", Role::Staff),
     (Method::POST, "/account/password", Role::Staff),
     (Method::GET, "/admin/users", Role::Admin),
@@ -21,32 +45,73 @@ const ROUTES: &[(Method, &str, Role)] = &[
     (Method::GET, "/admin/audit", Role::Admin),
 ];
 
+/// Real records for the placeholders: an account, a draft hero and a contact.
+async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
+    let target = app.create_user("target@example.org", "Tara Target", Role::Staff).await;
+    let hero = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into heroes (id, full_name, agency, country, region, service, end_of_watch, cause, created_at, updated_at)
+         values ($1, 'Ann Smith', 'Springfield PD', 'US', 'IL', 'police', '2020-01-05', 'fall', now(), now())",
+    )
+    .bind(hero)
+    .execute(&app.pool)
+    .await
+    .expect("hero");
+    let contact = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into hero_contacts (id, hero_id, kind, name, created_at, updated_at)
+         values ($1, $2, 'family', 'Maria Smith', now(), now())",
+    )
+    .bind(contact)
+    .bind(hero)
+    .execute(&app.pool)
+    .await
+    .expect("contact");
+    move |path: &str| {
+        path.replace("{id}", &target.to_string())
+            .replace("{hero}", &hero.to_string())
+            .replace("{contact}", &contact.to_string())
+    }
+}
+
+/// The rows a refused request must have left alone.
+async fn snapshot(app: &TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for sql in [
+        "select count(*) from users",
+        "select count(*) from users where active and role = 'staff'",
+        "select count(*) from heroes",
+        "select count(*) from heroes where confirmed_at is not null or photo_key is not null",
+        "select count(*) from hero_contacts",
+        "select count(*) from hero_imports",
+    ] {
+        counts.push(app.count(sql).await);
+    }
+    counts
+}
+
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn every_signed_in_url_sends_a_visitor_to_sign_in(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let target = app.create_user("target@example.org", "Tara Target", Role::Staff).await;
+    let fill = fill(&app).await;
+    let before = snapshot(&app).await;
     let visitor = app.browser();
     for (method, path, _) in ROUTES {
-        let path = path.replace("{id}", &target.to_string());
+        let path = fill(path);
         let response = visitor.method(method.clone(), &path).form(&[("role", "admin")]).await;
         assert_eq!(response.status_code(), 303, "{method} {path}");
         assert!(location(&response).starts_with("/login?next="), "{method} {path}");
     }
-    let role: String = sqlx::query_scalar("select role::text from users where id = $1")
-        .bind(target)
-        .fetch_one(&app.pool)
-        .await
-        .expect("target row");
-    assert_eq!(role, "staff", "nothing changed");
+    assert_eq!(snapshot(&app).await, before, "nothing changed");
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn every_admin_url_refuses_staff(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let target = app.create_user("target@example.org", "Tara Target", Role::Staff).await;
+    let fill = fill(&app).await;
     let (staff, _) = app.signed_in(Role::Staff).await;
     for (method, path, role) in ROUTES {
-        let path = path.replace("{id}", &target.to_string());
+        let path = fill(path);
         let response = staff
             .method(method.clone(), &path)
             .form(&[("role", "admin"), ("email", "x@example.org"), ("display_name", "X")])
@@ -74,12 +139,15 @@ async fn every_admin_url_refuses_staff(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
-async fn every_admin_url_opens_for_an_admin(pool: PgPool) {
+async fn every_signed_in_page_opens_for_an_admin(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let target = app.create_user("target@example.org", "Tara Target", Role::Staff).await;
+    let fill = fill(&app).await;
     let (admin, _) = app.signed_in(Role::Admin).await;
-    for (method, path, _) in ROUTES.iter().filter(|(m, _, _)| *m == Method::GET) {
-        let path = path.replace("{id}", &target.to_string());
+    for (method, path, _) in ROUTES
+        .iter()
+        .filter(|(m, p, _)| *m == Method::GET && !p.contains("import/{id}"))
+    {
+        let path = fill(path);
         assert_eq!(admin.method(method.clone(), &path).await.status_code(), 200, "{path}");
     }
 }

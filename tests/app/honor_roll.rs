@@ -73,6 +73,25 @@ async fn search_tolerates_small_typos(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_closest_match_comes_first(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let rows: Vec<(String, String)> = (9990..10000)
+        .map(|n| (format!("Imported Hero {n}"), format!("20{}-01-01", n % 10 + 10)))
+        .collect();
+    let refs: Vec<(&str, &str, &str, &str, &str)> = rows
+        .iter()
+        .map(|(name, eow)| (name.as_str(), "Agency", "US", "TX", eow.as_str()))
+        .collect();
+    app.seed_heroes(&refs).await;
+    let names = names_on(&app.browser().get("/honor-roll?q=imported+hero+9993").await.text());
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("Imported Hero 9993"),
+        "{names:?}"
+    );
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn search_finds_an_agency(pool: PgPool) {
     let app = seeded(pool).await;
     let names = names_on(&app.browser().get("/honor-roll?q=toronto+police").await.text());
@@ -117,7 +136,7 @@ async fn nonsense_filters_are_a_clear_400(pool: PgPool) {
             "country=CA&state=FL",
             "FL is not a state, province or territory of Canada.",
         ),
-        ("sort=random", "Sort by end of watch (eow) or by name."),
+        ("sort=random", "Sort by best match (best), end of watch (eow) or name."),
         (
             "after=2020-01-01&after_id=nope",
             "This page link is damaged; start again from the first page.",
@@ -153,9 +172,11 @@ async fn pages_follow_a_cursor_to_the_end_without_repeats(pool: PgPool) {
     .execute(&app.pool)
     .await
     .expect("seed");
-    for sort in ["eow", "name"] {
+    for query in ["sort=eow", "sort=name", "q=hero", "q=agency+3"] {
+        // "agency 3" is close to every "agency N": all 125 match, closest first.
+        let expected = 125;
         let mut seen = Vec::new();
-        let mut next = Some(format!("/honor-roll?sort={sort}"));
+        let mut next = Some(format!("/honor-roll?{query}"));
         while let Some(path) = next.take() {
             let html = app.browser().get(&path).await.text();
             seen.extend(names_on(&html));
@@ -167,11 +188,11 @@ async fn pages_follow_a_cursor_to_the_end_without_repeats(pool: PgPool) {
                 .and_then(|a| a.value().attr("href"))
                 .map(str::to_string);
         }
-        assert_eq!(seen.len(), 125, "{sort}: every hero once");
+        assert_eq!(seen.len(), expected, "{query}: every hero once");
         let mut unique = seen.clone();
         unique.sort();
         unique.dedup();
-        assert_eq!(unique.len(), 125, "{sort}: no repeats");
+        assert_eq!(unique.len(), expected, "{query}: no repeats");
     }
 }
 

@@ -130,3 +130,31 @@ export async function assertFitsNarrowScreen(page, label) {
 export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
+
+export const ADMIN_EMAIL = 'chief@example.org';
+export const ADMIN_PASSWORD = 'lighthouse saffron meadow 2041';
+
+/** Creates the first admin through the printed setup link and signs in on `page`. */
+export async function setUpAdminAndSignIn(page, server) {
+  await page.goto(server.setupLink);
+  await page.getByLabel('Email').fill(ADMIN_EMAIL);
+  await page.getByLabel('Your name').fill('Casey Chief');
+  await page.getByLabel('New password', { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByLabel('New password again').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Create admin account' }).click();
+  await page.waitForURL(/\/login$/);
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+}
+
+export async function signIn(page, email, password) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/staff$/);
+}
+
+/** A small real PNG (8x8 pixels), for photo uploads. */
+export const SMALL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAbElEQVR4nBXNQRUAUQhCUZOYhCQmeUlIQhISzR+XXA7ODDtouIHBQ4YOM8suWm5h8ZKl+0CskDiBsIioHhx76LiDw0eO3oN/4FVf+J8h0PduzBqZ8x/bxNQPwgaFy192SGgelC0q13/CJaXlA+odUoHdRJQGAAAAAElFTkSuQmCC',
+  'base64',
+);
