@@ -7,6 +7,7 @@
 //! - [`accounts`]: staff and admin accounts, sign-in, sessions, roles, one-time links.
 //! - [`audit`]: the trail of who changed what, and the admin page that reads it.
 //! - [`heroes`]: fallen responders, their private contacts, photos, CSV import.
+//! - [`runs`]: runners, scheduled runs, numbered miles, the backlog.
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod heroes;
 pub mod ops;
 pub mod public;
+pub mod runs;
 pub mod staff;
 pub mod state;
 pub mod storage;
@@ -79,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::routes())
         .merge(audit::routes::routes())
         .merge(heroes::routes())
+        .merge(runs::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

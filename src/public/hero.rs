@@ -1,5 +1,6 @@
 //! One public page per confirmed hero. Drafts are a 404, exactly like a hero
-//! who does not exist; contacts are never read here.
+//! who does not exist; contacts are never read here. Once a mile is run in
+//! the hero's honour, the page says so.
 
 use askama::Template;
 use axum::extract::State;
@@ -8,14 +9,27 @@ use axum::response::Response;
 use crate::error::AppError;
 use crate::heroes::model::Hero;
 use crate::heroes::queries;
+use crate::runs::model::{ordinal, with_commas};
+use crate::runs::queries::miles_of_hero;
 use crate::state::AppState;
 use crate::web::{Layout, PathId, render};
+
+/// A mile as the public hero page tells it.
+pub struct Honor {
+    pub number: String,
+    pub k9: Option<String>,
+    pub date: String,
+    pub runner: String,
+    pub place: String,
+    pub video_url: String,
+}
 
 #[derive(Template)]
 #[template(path = "public/hero.html")]
 struct HeroPage {
     layout: Layout,
     hero: Hero,
+    honors: Vec<Honor>,
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): PathId) -> Result<Response, AppError> {
@@ -23,5 +37,17 @@ pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): Pat
         .await?
         .filter(Hero::is_confirmed)
         .ok_or(AppError::NotFound)?;
-    render(&HeroPage { layout, hero })
+    let honors = miles_of_hero(&state.pool, id)
+        .await?
+        .into_iter()
+        .map(|m| Honor {
+            number: with_commas(m.number.into()),
+            k9: m.k9_number.map(|n| ordinal(n.into())),
+            date: m.run_date.format("%-d %B %Y").to_string(),
+            runner: m.runner_name,
+            place: m.place,
+            video_url: m.video_url,
+        })
+        .collect();
+    render(&HeroPage { layout, hero, honors })
 }

@@ -4,13 +4,16 @@
 pub mod hero;
 pub mod honor_roll;
 pub mod roll_filter;
+pub mod runs;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
 use crate::error::AppError;
+use crate::runs::model::with_commas;
 use crate::state::AppState;
 use crate::web::{Layout, render};
 
@@ -22,14 +25,24 @@ pub fn routes() -> Router<AppState> {
         .route("/honor-roll/states", get(honor_roll::by_state))
         .route("/honor-roll/years", get(honor_roll::by_year))
         .route("/heroes/{id}", get(hero::page))
+        .route("/runs", get(runs::page))
+        .route("/runs.ics", get(runs::calendar))
 }
 
 #[derive(Template)]
 #[template(path = "public/home.html")]
 struct HomePage {
     layout: Layout,
+    miles: String,
+    waiting: String,
 }
 
-async fn home(layout: Layout) -> Result<Response, AppError> {
-    render(&HomePage { layout })
+async fn home(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let miles = crate::runs::queries::count_miles(&state.pool).await?;
+    let waiting = crate::runs::queries::backlog_count(&state.pool).await?;
+    render(&HomePage {
+        layout,
+        miles: with_commas(miles),
+        waiting: with_commas(waiting),
+    })
 }

@@ -22,6 +22,7 @@ pub struct RollQuery {
     pub country: String,
     pub state: String,
     pub year: String,
+    pub status: String,
     pub sort: String,
     pub after: String,
     pub after_id: String,
@@ -49,6 +50,8 @@ pub struct RollFilter {
     pub country: Option<Country>,
     pub region: Option<Region>,
     pub year: Option<i32>,
+    /// Honored (has a mile) or still waiting.
+    pub honored: Option<bool>,
     pub sort: Sort,
     pub after: Option<Cursor>,
 }
@@ -85,6 +88,12 @@ impl RollFilter {
                 _ => return Err(format!("The year must be between 1791 and {this_year}.")),
             },
         };
+        let honored = match query.status.trim() {
+            "" => None,
+            "honored" => Some(true),
+            "waiting" => Some(false),
+            _ => return Err("Status is honored or waiting.".into()),
+        };
         let searching = !q.is_empty();
         let sort = match query.sort.trim() {
             "" | "best" if searching => Sort::BestMatch,
@@ -114,6 +123,7 @@ impl RollFilter {
             country: country.or(region.map(|r| r.country)),
             region,
             year,
+            honored,
             sort,
             after,
         })
@@ -149,6 +159,10 @@ impl RollFilter {
         }
         if let Some(region) = self.region {
             sql.push(" and h.region = ").push_bind(region.code);
+        }
+        if let Some(honored) = self.honored {
+            sql.push(if honored { " and " } else { " and not " })
+                .push("exists (select 1 from miles m where m.hero_id = h.id and m.voided_at is null)");
         }
         if let Some(year) = self.year {
             let start = NaiveDate::from_ymd_opt(year, 1, 1);
@@ -214,6 +228,9 @@ impl RollFilter {
         if let Some(year) = self.year {
             out.append_pair("year", &year.to_string());
         }
+        if let Some(honored) = self.honored {
+            out.append_pair("status", if honored { "honored" } else { "waiting" });
+        }
         match self.sort {
             Sort::Name => {
                 out.append_pair("sort", "name");
@@ -227,6 +244,10 @@ impl RollFilter {
     }
 
     pub fn is_filtered(&self) -> bool {
-        self.q.is_some() || self.service.is_some() || self.country.is_some() || self.year.is_some()
+        self.q.is_some()
+            || self.service.is_some()
+            || self.country.is_some()
+            || self.year.is_some()
+            || self.honored.is_some()
     }
 }

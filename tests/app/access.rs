@@ -67,10 +67,35 @@ async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     .execute(&app.pool)
     .await
     .expect("contact");
+    let (runner, run, mile) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    sqlx::query("insert into runners (id, name, created_at, updated_at) values ($1, 'Zechariah', now(), now())")
+        .bind(runner)
+        .execute(&app.pool)
+        .await
+        .expect("runner");
+    sqlx::query("insert into runs (id, run_date, place, created_at, updated_at) values ($1, '2026-11-23', 'Track', now(), now())")
+        .bind(run)
+        .execute(&app.pool)
+        .await
+        .expect("run");
+    sqlx::query(
+        "insert into miles (id, number, hero_id, runner_id, run_date, place, laps, duration_seconds, form_key,
+                            created_at, updated_at)
+         values ($1, 1, $2, $3, '2026-11-23', 'Track', 7, 495, gen_random_uuid(), now(), now())",
+    )
+    .bind(mile)
+    .bind(hero)
+    .bind(runner)
+    .execute(&app.pool)
+    .await
+    .expect("mile");
     move |path: &str| {
         path.replace("{id}", &target.to_string())
             .replace("{hero}", &hero.to_string())
             .replace("{contact}", &contact.to_string())
+            .replace("{runner}", &runner.to_string())
+            .replace("{run}", &run.to_string())
+            .replace("{mile}", &mile.to_string())
     }
 }
 
@@ -84,6 +109,10 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "select count(*) from heroes where confirmed_at is not null or photo_key is not null",
         "select count(*) from hero_contacts",
         "select count(*) from hero_imports",
+        "select count(*) from runners",
+        "select count(*) from runs where status = 'scheduled'",
+        "select count(*) from miles where voided_at is null",
+        "select count(*) from mile_corrections",
     ] {
         counts.push(app.count(sql).await);
     }

@@ -11,6 +11,7 @@ mod heroes;
 mod honor_roll;
 mod import;
 mod links;
+mod miles;
 mod operations;
 mod photos;
 mod privacy;

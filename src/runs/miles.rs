@@ -1,0 +1,350 @@
+//! Logging a completed mile, from a phone at the track. Saving takes the
+//! program's next number inside the transaction that stores the mile, so numbers
+//! are unique and gapless however many staff save at once; the form carries a
+//! one-time key, so a reload or a double tap logs the mile once.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::model::{MileDetails, MileForm, RunStatus, ordinal, with_commas};
+use super::queries::{self, NewMile, Run, Runner};
+use crate::accounts::session::{SessionUser, Staff};
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::heroes::model::{Hero, Service};
+use crate::heroes::queries::{self as heroes, StaffRow};
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::forms::FormErrors;
+use crate::web::{FlashKind, Layout, flash, render, render_status};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    hero: String,
+    run: String,
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "runs/mile_form.html")]
+struct MilePage {
+    layout: Layout,
+    form: MileForm,
+    errors: FormErrors,
+    hero: Option<Hero>,
+    run: Option<Run>,
+    runners: Vec<Runner>,
+    q: String,
+    found: Vec<StaffRow>,
+    /// The hero's existing mile, when logging a second one needs a confirmation.
+    existing_mile: Option<i32>,
+    today: String,
+}
+
+pub async fn new_form(
+    Staff(me): Staff,
+    layout: Layout,
+    State(state): State<AppState>,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let run = match query.run.parse::<Uuid>() {
+        Ok(id) => queries::find_run(&state.pool, id).await?,
+        Err(_) => None,
+    };
+    let mut hero_id = query.hero.parse::<Uuid>().ok();
+    if let (None, Some(run)) = (hero_id, &run) {
+        // From a run: the first of its heroes still without a mile.
+        hero_id = queries::run_heroes(&state.pool, run.id)
+            .await?
+            .into_iter()
+            .find(|h| h.mile_id.is_none())
+            .map(|h| h.hero_id);
+    }
+    let hero = match hero_id {
+        Some(id) => heroes::find(&state.pool, id).await?,
+        None => None,
+    };
+    let q = query.q.trim().chars().take(100).collect::<String>();
+    let found = if q.is_empty() {
+        Vec::new()
+    } else {
+        heroes::staff_find(&state.pool, Some(&q), false, 10).await?
+    };
+    let form = prefilled(&state, &me, hero.as_ref(), run.as_ref()).await?;
+    render(&MilePage {
+        layout,
+        form,
+        errors: FormErrors::default(),
+        hero,
+        run,
+        runners: queries::runners(&state.pool).await?,
+        q,
+        found,
+        existing_mile: None,
+        today: state.today().to_string(),
+    })
+}
+
+/// Today's date, the usual place and runner, seven laps, every ceremony step ticked.
+async fn prefilled(
+    state: &AppState,
+    me: &SessionUser,
+    hero: Option<&Hero>,
+    run: Option<&Run>,
+) -> Result<MileForm, AppError> {
+    let last = sqlx::query!("select place, runner_id from miles order by created_at desc limit 1")
+        .fetch_optional(&state.pool)
+        .await?;
+    let own_runner = queries::runner_of_user(&state.pool, me.id).await?;
+    let tick = Some("on".to_string());
+    Ok(MileForm {
+        form_key: Uuid::new_v4().to_string(),
+        hero_id: hero.map(|h| h.id.to_string()).unwrap_or_default(),
+        run_id: run.map(|r| r.id.to_string()).unwrap_or_default(),
+        runner_id: own_runner
+            .or(last.as_ref().map(|l| l.runner_id))
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        run_date: state.today().to_string(),
+        place: run
+            .map(|r| r.place.clone())
+            .or(last.map(|l| l.place))
+            .unwrap_or_default(),
+        laps: "7".into(),
+        briefing: tick.clone(),
+        prayer_before: tick.clone(),
+        flag_carried: tick.clone(),
+        prayer_after: tick.clone(),
+        moment_of_silence: tick,
+        ..MileForm::default()
+    })
+}
+
+pub async fn save(
+    Staff(me): Staff,
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<MileForm>,
+) -> Result<Response, AppError> {
+    let form_key: Uuid = form
+        .form_key
+        .parse()
+        .map_err(|_| AppError::BadRequest("This form is out of date. Open the mile form again.".into()))?;
+    if let Some(existing) = queries::mile_by_form_key(&state.pool, form_key).await? {
+        return Ok(Redirect::to(&format!("/staff/miles/{existing}")).into_response());
+    }
+    let today = state.today();
+    let hero = match form.hero_id.parse::<Uuid>() {
+        Ok(id) => heroes::find(&state.pool, id).await?,
+        Err(_) => None,
+    };
+    let run = match form.run_id.parse::<Uuid>() {
+        Ok(id) => queries::find_run(&state.pool, id).await?,
+        Err(_) => None,
+    };
+    let runners = queries::runners(&state.pool).await?;
+    let mut errors = FormErrors::default();
+    let details = MileDetails::parse(&form, today).map_err(|e| errors = e).ok();
+    let existing = match &hero {
+        Some(hero) => queries::miles_of_hero(&state.pool, hero.id)
+            .await?
+            .first()
+            .map(|m| m.number),
+        None => None,
+    };
+    check(
+        &mut errors,
+        hero.as_ref(),
+        run.as_ref(),
+        details.as_ref(),
+        &runners,
+        existing,
+        &form,
+        today.year(),
+    );
+    let (Some(hero), Some(details), true) = (hero.clone(), details, errors.is_empty()) else {
+        // A double tap whose twin has just been saved: show the saved mile.
+        if let Some(saved) = queries::mile_by_form_key(&state.pool, form_key).await? {
+            return Ok(Redirect::to(&format!("/staff/miles/{saved}")).into_response());
+        }
+        let page = MilePage {
+            layout,
+            form,
+            errors,
+            hero,
+            run,
+            runners,
+            q: String::new(),
+            found: Vec::new(),
+            existing_mile: existing,
+            today: today.to_string(),
+        };
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+
+    let now = state.now();
+    let mut tx = state.pool.begin().await?;
+    let number = queries::next_number(&mut tx, "mile").await?;
+    // Saves are serialised by the counter's lock: look again for a mile another
+    // member of staff has just logged for this hero.
+    if form.second_mile.is_none()
+        && let Some(theirs) = queries::miles_of_hero(&mut *tx, hero.id).await?.first()
+        && queries::mile_by_form_key(&mut *tx, form_key).await?.is_none()
+    {
+        tx.rollback().await?;
+        errors.add(
+            "second_mile",
+            format!(
+                "{} was just given mile {} by someone else. Tick the box to log a second mile on purpose.",
+                hero.full_name,
+                with_commas(theirs.number.into())
+            ),
+        );
+        let page = MilePage {
+            layout,
+            existing_mile: Some(theirs.number),
+            form,
+            errors,
+            hero: Some(hero),
+            run,
+            runners,
+            q: String::new(),
+            found: Vec::new(),
+            today: today.to_string(),
+        };
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let k9_number = match hero.service {
+        Service::K9 => Some(queries::next_number(&mut tx, "k9").await?),
+        _ => None,
+    };
+    let new = NewMile {
+        number,
+        k9_number,
+        hero_id: hero.id,
+        run_id: run.as_ref().map(|r| r.id),
+        details: &details,
+        form_key,
+    };
+    let Some(id) = queries::insert_mile(&mut tx, &new, me.id, now).await? else {
+        // The same form was saved by a parallel request: give the numbers back.
+        tx.rollback().await?;
+        let existing = queries::mile_by_form_key(&state.pool, form_key)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Ok(Redirect::to(&format!("/staff/miles/{existing}")).into_response());
+    };
+    if let Some(run) = &run {
+        // A run is completed once every hero it honours has a mile.
+        sqlx::query!(
+            "update runs set status = 'completed', completed_on = $2, updated_at = $3, updated_by = $4
+             where id = $1 and status = 'scheduled'
+               and not exists (select 1 from run_heroes rh where rh.run_id = $1
+                               and not exists (select 1 from miles m where m.hero_id = rh.hero_id and m.voided_at is null))",
+            run.id,
+            details.run_date,
+            now,
+            me.id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut *tx,
+        Event {
+            actor_id: Some(me.id),
+            action: "mile.logged",
+            entity_type: "mile",
+            entity_id: Some(id.to_string()),
+            summary: format!(
+                "{} logged mile {} for {}",
+                me.email,
+                with_commas(number.into()),
+                hero.full_name
+            ),
+            details: json!({ "number": number, "k9_number": k9_number, "hero_id": hero.id, "details": details }),
+            client_ip: Some(&ip),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let k9 = k9_number
+        .map(|n| format!(" (the {} K9)", ordinal(n.into())))
+        .unwrap_or_default();
+    flash(
+        &session,
+        FlashKind::Success,
+        format!("Mile {} logged for {}{k9}.", with_commas(number.into()), hero.full_name),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/staff/miles/{id}")).into_response())
+}
+
+/// The rules that need the database's answers: the hero, the run, the runner.
+#[allow(clippy::too_many_arguments)]
+fn check(
+    errors: &mut FormErrors,
+    hero: Option<&Hero>,
+    run: Option<&Run>,
+    details: Option<&MileDetails>,
+    runners: &[Runner],
+    existing: Option<i32>,
+    form: &MileForm,
+    this_year: i32,
+) {
+    match hero {
+        None => errors.add("hero_id", "Choose the hero this mile honours."),
+        Some(hero) if !hero.is_confirmed() => errors.add(
+            "hero_id",
+            "This hero is still a draft: confirm the death before logging a mile.",
+        ),
+        Some(hero) => {
+            if let (Some(number), None) = (existing, &form.second_mile) {
+                errors.add(
+                    "second_mile",
+                    format!(
+                        "{} already has mile {}. Tick the box to log a second mile on purpose.",
+                        hero.full_name,
+                        with_commas(number.into())
+                    ),
+                );
+            }
+        }
+    }
+    if !form.run_id.trim().is_empty() {
+        match run {
+            None => errors.add("run_id", "This run no longer exists."),
+            Some(run) if run.status == RunStatus::Cancelled => errors.add("run_id", "This run was cancelled."),
+            Some(run) => {
+                if let Some(d) = details.filter(|d| d.run_date < run.run_date) {
+                    errors.add(
+                        "run_date",
+                        format!(
+                            "The run was scheduled for {}; a mile cannot be completed before it ({}).",
+                            run.run_date, d.run_date
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(d) = details {
+        match runners.iter().find(|r| r.id == d.runner_id) {
+            Some(runner) if runner.can_run(this_year) => {}
+            Some(_) => errors.add("runner_id", "This runner is no longer active."),
+            None => errors.add("runner_id", "Choose who ran."),
+        }
+    }
+}

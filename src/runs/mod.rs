@@ -1,0 +1,31 @@
+//! Runs and numbered miles: runners, scheduled runs, the mile logged for each
+//! hero from a phone at the track, its corrections and voiding, and the backlog
+//! of confirmed heroes still waiting for their mile.
+
+pub mod mile_record;
+pub mod miles;
+pub mod model;
+pub mod queries;
+pub mod runners;
+pub mod schedule;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/runners", get(runners::list).post(runners::save))
+        .route("/staff/runners/{id}", post(runners::save))
+        .route("/staff/runs", get(schedule::list).post(schedule::create))
+        .route("/staff/runs/new", get(schedule::new_form))
+        .route("/staff/runs/{id}", get(schedule::show))
+        .route("/staff/runs/{id}/cancel", post(schedule::cancel))
+        .route("/staff/backlog", get(schedule::backlog))
+        .route("/staff/miles", post(miles::save))
+        .route("/staff/miles/new", get(miles::new_form))
+        .route("/staff/miles/{id}", get(mile_record::show).post(mile_record::correct))
+        .route("/staff/miles/{id}/edit", get(mile_record::edit_form))
+        .route("/staff/miles/{id}/void", post(mile_record::void))
+}
