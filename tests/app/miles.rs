@@ -38,7 +38,10 @@ async fn hero(app: &TestApp, name: &str, service: &str, confirmed: bool) -> Uuid
     id
 }
 
-fn mile_form(hero: Uuid, runner: Uuid, key: Uuid) -> Vec<(String, String)> {
+/// A form as posted: field names and values.
+type Form = Vec<(String, String)>;
+
+fn mile_form(hero: Uuid, runner: Uuid, key: Uuid) -> Form {
     [
         ("form_key", key.to_string()),
         ("hero_id", hero.to_string()),
@@ -57,7 +60,7 @@ fn mile_form(hero: Uuid, runner: Uuid, key: Uuid) -> Vec<(String, String)> {
     .collect()
 }
 
-fn with(mut form: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String, String)> {
+fn with(mut form: Form, key: &str, value: &str) -> Form {
     form.retain(|(k, _)| k != key);
     form.push((key.to_string(), value.to_string()));
     form
@@ -179,7 +182,7 @@ async fn a_mile_that_breaks_a_rule_is_refused_and_nothing_saved(pool: PgPool) {
     let draft = hero(&app, "Draft Hero", "police", false).await;
     let good = hero(&app, "Julian Becerra", "police", true).await;
     let base = mile_form(good, runner, Uuid::new_v4());
-    let cases: Vec<(Vec<(String, String)>, &str, &str)> = vec![
+    let cases: Vec<(Form, &str, &str)> = vec![
         (
             mile_form(draft, runner, Uuid::new_v4()),
             "hero_id-error",
