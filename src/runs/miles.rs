@@ -94,7 +94,8 @@ pub async fn new_form(
     })
 }
 
-/// Today's date, the usual place and runner, seven laps, every ceremony step ticked.
+/// Today's date, the run's (or the usual) place and runner, seven laps, every
+/// ceremony step ticked: at the track, only the time is left to type.
 async fn prefilled(
     state: &AppState,
     me: &SessionUser,
@@ -105,12 +106,23 @@ async fn prefilled(
         .fetch_optional(&state.pool)
         .await?;
     let own_runner = queries::runner_of_user(&state.pool, me.id).await?;
+    let run_runner = match run {
+        Some(run) => sqlx::query_scalar!(
+            "select rr.runner_id from run_runners rr join runners r on r.id = rr.runner_id
+             where rr.run_id = $1 and r.active order by r.name limit 1",
+            run.id
+        )
+        .fetch_optional(&state.pool)
+        .await?,
+        None => None,
+    };
     let tick = Some("on".to_string());
     Ok(MileForm {
         form_key: Uuid::new_v4().to_string(),
         hero_id: hero.map(|h| h.id.to_string()).unwrap_or_default(),
         run_id: run.map(|r| r.id.to_string()).unwrap_or_default(),
-        runner_id: own_runner
+        runner_id: run_runner
+            .or(own_runner)
             .or(last.as_ref().map(|l| l.runner_id))
             .map(|id| id.to_string())
             .unwrap_or_default(),
