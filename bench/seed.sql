@@ -1,0 +1,63 @@
+-- Seeds a benchmark database with :heroes confirmed heroes of realistic names
+-- (accented and hyphenated among them), agencies and states, miles for a fifth
+-- of them, and the staff account the signed-in measurements use.
+-- Run with: psql -v heroes=100000 -f bench/seed.sql <database>
+
+\set ON_ERROR_STOP on
+begin;
+
+create temporary table first_names (n int generated always as identity, name text);
+insert into first_names (name) values
+  ('James'),('Mary'),('John'),('Patricia'),('Robert'),('Jennifer'),('Michael'),('Linda'),('William'),('Elizabeth'),
+  ('David'),('Barbara'),('Richard'),('Susan'),('Joseph'),('Jessica'),('Thomas'),('Sarah'),('Charles'),('Karen'),
+  ('André'),('José'),('Zoë'),('Chloé'),('Renée'),('Ángel'),('François'),('Søren'),('Jean-Luc'),('Mary-Kate'),
+  ('Garrett'),('Julian'),('Andrew'),('Jeffrey'),('Zechariah'),('Kirk'),('Chris'),('Tanya'),('Luis'),('Aaliyah');
+create temporary table last_names (n int generated always as identity, name text);
+insert into last_names (name) values
+  ('Smith'),('Johnson'),('Williams'),('Brown'),('Jones'),('Garcia'),('Miller'),('Davis'),('Rodriguez'),('Martinez'),
+  ('Hernandez'),('Lopez'),('Gonzalez'),('Wilson'),('Anderson'),('Thomas'),('Taylor'),('Moore'),('Jackson'),('Martin'),
+  ('O''Neil'),('García-López'),('Smith-Jones'),('Nguyễn'),('Dubois'),('Müller'),('Peña'),('Côté'),('Bérubé'),('St-Pierre'),
+  ('Becerra'),('Peery'),('Crumby'),('Northrup'),('Cartledge'),('Deisler'),('Giles'),('MacDonald'),('Okafor'),('Kowalski');
+create temporary table places (n int generated always as identity, city text, country text, region text);
+insert into places (city, country, region) values
+  ('Houston','US','TX'),('Dallas','US','TX'),('Austin','US','TX'),('Los Angeles','US','CA'),('San Diego','US','CA'),
+  ('New York','US','NY'),('Buffalo','US','NY'),('Chicago','US','IL'),('Miami','US','FL'),('Orlando','US','FL'),
+  ('Winter Springs','US','FL'),('Fountain','US','CO'),('Colorado Springs','US','CO'),('Huntsville','US','AL'),
+  ('Atlanta','US','GA'),('Phoenix','US','AZ'),('Seattle','US','WA'),('Boston','US','MA'),('Detroit','US','MI'),
+  ('Philadelphia','US','PA'),('Toronto','CA','ON'),('Ottawa','CA','ON'),('Montréal','CA','QC'),('Québec','CA','QC'),
+  ('Vancouver','CA','BC'),('Calgary','CA','AB'),('Winnipeg','CA','MB'),('Halifax','CA','NS');
+
+insert into heroes (id, full_name, rank_title, agency, agency_city, country, region, service, end_of_watch, cause,
+                    age, years_of_service, confirmed_at, confirmation_source, created_at, updated_at)
+select gen_random_uuid(),
+       f.name || ' ' || l.name || case when i > 1600 then ' ' || chr(65 + (i / 1600) % 26) || '.' else '' end,
+       (array['Officer','Deputy','Trooper','Sergeant','Firefighter','Captain','Paramedic','Corrections Officer','K9','Constable'])[1 + i % 10],
+       p.city || ' ' || (array['Police Department','Fire Department','Sheriff''s Office','EMS','Department of Corrections','Police Service'])[1 + (i / 7) % 6] || ' ' || (i % 97),
+       p.city, p.country, p.region,
+       (array['police','fire','police','ems','corrections','k9','police','fire','other','police'])[1 + i % 10]::hero_service,
+       date '2026-11-01' - ((i * 37) % 36500),
+       (array['gunfire','vehicle_assault','vehicle_crash','struck_by_vehicle','fall','heart_attack','duty_illness','drowning','fire','other'])[1 + (i / 3) % 10]::hero_cause,
+       case when i % 10 = 5 then 4 + i % 8 else 21 + i % 45 end,
+       i % 20, now(), 'benchmark seed', now(), now()
+from generate_series(1, :heroes) i
+join first_names f on f.n = 1 + i % 40
+join last_names l on l.n = 1 + (i / 40) % 40
+join places p on p.n = 1 + (i / 13) % 28
+on conflict do nothing;
+
+insert into runners (id, name, created_at, updated_at)
+values (gen_random_uuid(), 'Bench Runner', now(), now());
+
+-- A fifth of the heroes have their mile, numbered without gaps.
+with honored as (
+  select id, row_number() over (order by end_of_watch, id) as n
+  from heroes where random() < 0.2
+)
+insert into miles (id, number, hero_id, runner_id, run_date, place, laps, duration_seconds, form_key, created_at, updated_at)
+select gen_random_uuid(), n, h.id, (select id from runners limit 1), date '2026-11-01' - (n % 1400)::int,
+       'School track', 7, 480 + (n % 120)::int, gen_random_uuid(), now(), now()
+from honored h;
+update mile_counters set last_value = (select coalesce(max(number), 0) from miles) where name = 'mile';
+
+analyze;
+commit;
