@@ -7,6 +7,7 @@
 //! - [`accounts`]: staff and admin accounts, sign-in, sessions, roles, one-time links.
 //! - [`audit`]: the trail of who changed what, and the admin page that reads it.
 //! - [`heroes`]: fallen responders, their private contacts, photos, CSV import.
+//! - [`grants`]: grant applications, staff review, admin decisions, payments, monthly and yearly totals.
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
@@ -20,6 +21,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod grants;
 pub mod heroes;
 pub mod ops;
 pub mod public;
@@ -79,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::routes())
         .merge(audit::routes::routes())
         .merge(heroes::routes())
+        .merge(grants::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
