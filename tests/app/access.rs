@@ -6,7 +6,8 @@ use sqlx::PgPool;
 use crate::helpers::{Role, TestApp, location};
 
 /// Every signed-in route, with the role it needs. `{id}` is replaced by a real
-/// account, `{hero}` by a real hero, `{contact}` by one of its contacts.
+/// account, `{hero}` by a real hero, `{contact}` by one of its contacts, `{grant}`
+/// by a grant application.
 const ROUTES: &[(Method, &str, Role)] = &[
     (Method::GET, "/staff", Role::Staff),
     (Method::GET, "/staff/heroes", Role::Staff),
@@ -32,6 +33,12 @@ const ROUTES: &[(Method, &str, Role)] = &[
         "/staff/heroes/{hero}/contacts/{contact}/delete",
         Role::Staff,
     ),
+    (Method::GET, "/staff/grants", Role::Staff),
+    (Method::POST, "/staff/grants", Role::Staff),
+    (Method::GET, "/staff/grants/new", Role::Staff),
+    (Method::GET, "/staff/grants/{grant}", Role::Staff),
+    (Method::POST, "/staff/grants/{grant}/notes", Role::Staff),
+    (Method::POST, "/staff/grants/{grant}/shortlist", Role::Staff),
     (Method::GET, "/account/password", Role::Staff),
     (Method::POST, "/account/password", Role::Staff),
     (Method::GET, "/admin/users", Role::Admin),
@@ -43,9 +50,18 @@ const ROUTES: &[(Method, &str, Role)] = &[
     (Method::POST, "/admin/users/{id}/activate", Role::Admin),
     (Method::POST, "/admin/users/{id}/reset", Role::Admin),
     (Method::GET, "/admin/audit", Role::Admin),
+    (Method::GET, "/admin/grants", Role::Admin),
+    (Method::GET, "/admin/grants/settings", Role::Admin),
+    (Method::POST, "/admin/grants/settings", Role::Admin),
+    (Method::GET, "/admin/grants/export.csv", Role::Admin),
+    (Method::POST, "/admin/grants/{grant}/approve", Role::Admin),
+    (Method::POST, "/admin/grants/{grant}/confirm", Role::Admin),
+    (Method::POST, "/admin/grants/{grant}/decline", Role::Admin),
+    (Method::POST, "/admin/grants/{grant}/payment", Role::Admin),
 ];
 
-/// Real records for the placeholders: an account, a draft hero and a contact.
+/// Real records for the placeholders: an account, a draft hero, a contact and a
+/// shortlisted grant application.
 async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     let target = app.create_user("target@example.org", "Tara Target", Role::Staff).await;
     let hero = uuid::Uuid::now_v7();
@@ -89,6 +105,18 @@ async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     .execute(&app.pool)
     .await
     .expect("mile");
+    let grant = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into grant_applications (id, reference, kind, recipient_name, service, agency, injury_date,
+                                         circumstances, amount_requested_cents, nominator_name, contact_phone,
+                                         status, submitted_at, updated_at)
+         values ($1, 'G-2026-000999', 'injury', 'Lee Morgan', 'police', 'Springfield PD', '2026-10-01',
+                 'Fell during a rescue.', 300000, 'Pat Partner', '555-0100 x12', 'shortlisted', now(), now())",
+    )
+    .bind(grant)
+    .execute(&app.pool)
+    .await
+    .expect("grant application");
     move |path: &str| {
         path.replace("{id}", &target.to_string())
             .replace("{hero}", &hero.to_string())
@@ -96,6 +124,7 @@ async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
             .replace("{runner}", &runner.to_string())
             .replace("{run}", &run.to_string())
             .replace("{mile}", &mile.to_string())
+            .replace("{grant}", &grant.to_string())
     }
 }
 
@@ -113,6 +142,10 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "select count(*) from runs where status = 'scheduled'",
         "select count(*) from miles where voided_at is null",
         "select count(*) from mile_corrections",
+        "select count(*) from grant_applications",
+        "select count(*) from grant_applications where status <> 'shortlisted'",
+        "select count(*) from grant_notes",
+        "select monthly_minimum_cents from grant_settings",
     ] {
         counts.push(app.count(sql).await);
     }

@@ -1,0 +1,163 @@
+//! The public side of grants: the totals page and the application form a visitor
+//! fills in without an account. The form is guarded by a honeypot field and by a
+//! per-address limit counted in PostgreSQL (shared by every instance); a refused
+//! submission saves nothing. The public sees totals only, and a recipient's name
+//! only when they agreed to be named.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, Months, NaiveDate};
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::form::{ApplicationForm, ApplicationInput};
+use super::money::{dollars, month_of};
+use super::queries;
+use super::totals::{self, NamedRecipient};
+use crate::accounts::throttle::{address_key, locked_until, record_failure};
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::forms::FormErrors;
+use crate::web::{Layout, render, render_status};
+
+/// Applications one address may send within the throttle window (15 minutes).
+pub const APPLY_LIMIT: i32 = 5;
+const REFERENCE_KEY: &str = "grant_reference";
+
+fn throttle_key(ip: &str) -> String {
+    format!("grant_apply:{}", address_key(ip))
+}
+
+#[derive(Template)]
+#[template(path = "grants/totals.html")]
+struct TotalsPage {
+    layout: Layout,
+    year: i32,
+    given_this_year: String,
+    recipients: i64,
+    monthly_minimum: String,
+    named: Vec<NamedRecipient>,
+}
+
+pub async fn totals(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let today = state.today();
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(month_of(today));
+    let next_year = year_start.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX);
+    let given = totals::given_between(&state.pool, year_start, next_year).await?;
+    let settings = totals::settings(&state.pool).await?;
+    render(&TotalsPage {
+        layout,
+        year: today.year(),
+        given_this_year: dollars(given),
+        recipients: totals::recipients_so_far(&state.pool).await?,
+        monthly_minimum: dollars(settings.monthly_minimum_cents),
+        named: totals::named_recipients(&state.pool, 200).await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "grants/apply.html")]
+struct ApplyPage {
+    layout: Layout,
+    form: ApplicationForm,
+    errors: FormErrors,
+    /// Why the whole submission was refused (too many, or automated).
+    refusal: Option<String>,
+    max_date: String,
+}
+
+pub async fn form(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    render(&ApplyPage {
+        layout,
+        form: ApplicationForm {
+            kind: "injury".into(),
+            service: "police".into(),
+            ..ApplicationForm::default()
+        },
+        errors: FormErrors::default(),
+        refusal: None,
+        max_date: state.today().to_string(),
+    })
+}
+
+pub async fn submit(
+    layout: Layout,
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Form(form): Form<ApplicationForm>,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let today = state.today();
+    let key = throttle_key(&ip);
+    let mut page = ApplyPage {
+        layout,
+        form,
+        errors: FormErrors::default(),
+        refusal: None,
+        max_date: today.to_string(),
+    };
+    if locked_until(&state.pool, &key, now).await?.is_some() {
+        page.refusal = Some(
+            "Too many applications were sent from your network in a short time, so this one was not saved. \
+             Please wait 15 minutes and send it again."
+                .into(),
+        );
+        return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
+    }
+    if !page.form.website.trim().is_empty() {
+        // Only a robot fills the hidden field; it counts toward the limit too.
+        record_failure(&state.pool, &key, APPLY_LIMIT, now).await?;
+        page.refusal = Some(
+            "This application could not be accepted because it looked automated, so nothing was saved. \
+             If you are a person, please call us instead."
+                .into(),
+        );
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let input = match ApplicationInput::parse(&page.form, today) {
+        Ok(input) => input,
+        Err(errors) => {
+            page.errors = errors;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    let (id, reference) = queries::insert(&mut *tx, &input, None, today.year(), now).await?;
+    record_failure(&mut *tx, &key, APPLY_LIMIT, now).await?;
+    audit::record(
+        &mut *tx,
+        Event {
+            actor_id: None,
+            action: "grant.submitted",
+            entity_type: "grant_application",
+            entity_id: Some(id.to_string()),
+            summary: format!("Grant application {reference} received through the public form"),
+            details: json!({ "reference": reference, "kind": input.kind.code() }),
+            client_ip: Some(&ip),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    session.insert(REFERENCE_KEY, &reference).await?;
+    Ok(Redirect::to("/grants/apply/received").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "grants/received.html")]
+struct ReceivedPage {
+    layout: Layout,
+    reference: Option<String>,
+}
+
+/// The confirmation, with the reference this browser's last application was given.
+pub async fn received(layout: Layout, session: Session) -> Result<Response, AppError> {
+    let reference = session.get::<String>(REFERENCE_KEY).await?;
+    render(&ReceivedPage { layout, reference })
+}

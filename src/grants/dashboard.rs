@@ -1,0 +1,258 @@
+//! The admins' view of the money: this month against its minimum, the year
+//! against its target, the last twelve months as a chart (hand-written SVG with
+//! a table of the same numbers), what waits for a decision, and the CSV export.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Deserialize;
+
+use super::model::GrantStatus;
+use super::money::{dollars, month_of};
+use super::queries::{self, QueueRow};
+use super::totals::{self, MonthTotal};
+use crate::accounts::session::Admin;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::{Layout, render};
+
+/// Chart geometry, in SVG user units.
+const CHART_HEIGHT: i64 = 200;
+const BAR_STEP: i64 = 56;
+const BAR_WIDTH: i64 = 40;
+const CHART_LEFT: i64 = 12;
+
+/// One bar of the chart, positioned.
+pub struct Bar {
+    pub short: String,
+    pub long: String,
+    pub given: String,
+    pub grants: i64,
+    pub met: bool,
+    pub x: i64,
+    pub y: i64,
+    pub width: i64,
+    pub height: i64,
+    pub label_x: i64,
+}
+
+#[derive(Template)]
+#[template(path = "grants/dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    month_name: String,
+    month_given: String,
+    month_minimum: String,
+    month_short_by: Option<String>,
+    month_percent: i64,
+    year: i32,
+    year_given: String,
+    year_target: String,
+    year_percent: i64,
+    year_pace: String,
+    year_remaining: Option<String>,
+    bars: Vec<Bar>,
+    minimum_y: i64,
+    chart_width: i64,
+    to_decide: Vec<QueueRow>,
+    to_confirm: Vec<QueueRow>,
+    to_pay: Vec<QueueRow>,
+}
+
+fn percent(part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        0
+    } else {
+        (part.saturating_mul(100) / whole).min(999)
+    }
+}
+
+fn bars(months: &[MonthTotal], minimum: i64) -> (Vec<Bar>, i64) {
+    let top = months
+        .iter()
+        .map(|m| m.given_cents)
+        .max()
+        .unwrap_or(0)
+        .max(minimum)
+        .max(1);
+    let scale = |cents: i64| cents.saturating_mul(CHART_HEIGHT) / top;
+    let bars = months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let height = scale(m.given_cents);
+            let x = CHART_LEFT + i64::try_from(i).unwrap_or(0) * BAR_STEP;
+            Bar {
+                short: m.month.format("%b").to_string(),
+                long: m.month.format("%B %Y").to_string(),
+                given: dollars(m.given_cents),
+                grants: m.grants,
+                met: m.given_cents >= minimum,
+                x,
+                y: CHART_HEIGHT - height,
+                width: BAR_WIDTH,
+                height,
+                label_x: x + BAR_WIDTH / 2,
+            }
+        })
+        .collect();
+    (bars, CHART_HEIGHT - scale(minimum))
+}
+
+pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let today = state.today();
+    let this_month = month_of(today);
+    let next_month = this_month.checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX);
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(this_month);
+    let next_year = year_start.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX);
+    let first_shown = this_month.checked_sub_months(Months::new(11)).unwrap_or(this_month);
+
+    let settings = totals::settings(&state.pool).await?;
+    let month_given = totals::given_between(&state.pool, this_month, next_month).await?;
+    let year_given = totals::given_between(&state.pool, year_start, next_year).await?;
+    let months = totals::months(&state.pool, first_shown, this_month).await?;
+    let (bars, minimum_y) = bars(&months, settings.monthly_minimum_cents);
+    let minimum = settings.monthly_minimum_cents;
+    let target = settings.yearly_target_cents;
+    // The share of the target due by the end of this month, at an even pace.
+    let pace = target.saturating_mul(i64::from(today.month())) / 12;
+    let waiting = queries::queue(
+        &state.pool,
+        &[
+            GrantStatus::Shortlisted,
+            GrantStatus::AwaitingSecondApproval,
+            GrantStatus::Approved,
+        ],
+        500,
+    )
+    .await?;
+    let pick = |status: GrantStatus| {
+        waiting
+            .iter()
+            .filter(|r| r.status == status)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    render(&DashboardPage {
+        layout,
+        month_name: this_month.format("%B %Y").to_string(),
+        month_given: dollars(month_given),
+        month_minimum: dollars(minimum),
+        month_short_by: (month_given < minimum).then(|| dollars(minimum - month_given)),
+        month_percent: percent(month_given, minimum),
+        year: today.year(),
+        year_given: dollars(year_given),
+        year_target: dollars(target),
+        year_percent: percent(year_given, target),
+        year_pace: dollars(pace),
+        year_remaining: (year_given < target).then(|| dollars(target - year_given)),
+        chart_width: CHART_LEFT * 2 + BAR_STEP * i64::try_from(bars.len()).unwrap_or(12),
+        bars,
+        minimum_y,
+        to_decide: pick(GrantStatus::Shortlisted),
+        to_confirm: pick(GrantStatus::AwaitingSecondApproval),
+        to_pay: pick(GrantStatus::Approved),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    #[serde(default)]
+    year: String,
+}
+
+/// Spreadsheets run a cell that starts with one of these as a formula; a quote
+/// in front keeps names typed by the public as plain text.
+fn cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+fn plain_amount(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// The counted grants of one year, for the books: amounts, approvers, payments.
+pub async fn export_csv(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let this_year = state.today().year();
+    let year = match query.year.trim() {
+        "" => this_year,
+        typed => typed
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=this_year + 1).contains(y))
+            .ok_or_else(|| AppError::BadRequest(format!("The year must be between 2000 and {}.", this_year + 1)))?,
+    };
+    let rows = totals::export_rows(&state.pool, year).await?;
+    let zone = state.config.time_zone;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Internal(e.into());
+    writer
+        .write_record([
+            "recipient_number",
+            "reference",
+            "month",
+            "kind",
+            "recipient",
+            "agency",
+            "amount_requested",
+            "amount_approved",
+            "approved_by",
+            "confirmed_by",
+            "counted_on",
+            "status",
+            "paid_on",
+            "payment_method",
+            "payment_reference",
+        ])
+        .map_err(fail)?;
+    for row in rows {
+        writer
+            .write_record([
+                row.recipient_number.map(|n| n.to_string()).unwrap_or_default(),
+                row.reference,
+                row.grant_month
+                    .map(|m| m.format("%Y-%m").to_string())
+                    .unwrap_or_default(),
+                row.kind.code().to_string(),
+                cell(&row.recipient_name),
+                cell(&row.agency),
+                plain_amount(row.amount_requested_cents),
+                row.approved_cents.map(plain_amount).unwrap_or_default(),
+                row.first_approver.unwrap_or_default(),
+                row.second_approver.unwrap_or_default(),
+                row.counted_at
+                    .map(|t| t.with_timezone(&zone).date_naive().to_string())
+                    .unwrap_or_default(),
+                row.status.code().to_string(),
+                row.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+                row.payment_method.map(|m| m.code().to_string()).unwrap_or_default(),
+                cell(&row.payment_reference.unwrap_or_default()),
+            ])
+            .map_err(fail)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let disposition = format!("attachment; filename=\"grants-{year}.csv\"");
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
+    );
+    Ok(response)
+}

@@ -1,0 +1,300 @@
+//! Admin decisions on an application: approve an amount for a month, confirm
+//! another admin's approval, decline with a reason. Each runs
+//! in one transaction that first locks the application's row, so of twenty
+//! approvals sent at once exactly one acts and the others see it already done.
+//! Nobody approves an application they entered; above the second-approval
+//! threshold a grant counts only once a different admin confirms it.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::model::GrantStatus;
+use super::money::{Cents, dollars, parse_month};
+use super::queries::{self, Locked};
+use super::review::{Typed, show_page};
+use super::totals;
+use crate::accounts::session::{Admin, SessionUser};
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::forms::{FormErrors, plain_text};
+use crate::web::{FlashKind, Layout, PathId, flash};
+
+/// Why an action is refused, and the status that says so.
+pub(super) type Refusal = (StatusCode, &'static str);
+
+const ENTERED_IT: Refusal = (
+    StatusCode::FORBIDDEN,
+    "You entered this application, so a different admin must approve it.",
+);
+
+fn may_approve(current: &Locked, me: Uuid) -> Result<(), Refusal> {
+    if current.entered_by == Some(me) {
+        return Err(ENTERED_IT);
+    }
+    match current.status {
+        GrantStatus::Shortlisted => Ok(()),
+        GrantStatus::Submitted => Err((
+            StatusCode::CONFLICT,
+            "Staff must review and shortlist this application before an admin approves it.",
+        )),
+        GrantStatus::AwaitingSecondApproval => Err((
+            StatusCode::CONFLICT,
+            "This application is already approved once and waits for a second admin to confirm it.",
+        )),
+        GrantStatus::Approved | GrantStatus::Paid => {
+            Err((StatusCode::CONFLICT, "This grant is already approved and counted."))
+        }
+        GrantStatus::Declined => Err((
+            StatusCode::CONFLICT,
+            "This application was declined, so it cannot be approved.",
+        )),
+    }
+}
+
+fn may_confirm(current: &Locked, me: Uuid) -> Result<(), Refusal> {
+    if current.entered_by == Some(me) {
+        return Err(ENTERED_IT);
+    }
+    match current.status {
+        GrantStatus::AwaitingSecondApproval if current.first_approved_by == Some(me) => Err((
+            StatusCode::FORBIDDEN,
+            "You gave the first approval, so a different admin must confirm it.",
+        )),
+        GrantStatus::AwaitingSecondApproval => Ok(()),
+        GrantStatus::Approved | GrantStatus::Paid => {
+            Err((StatusCode::CONFLICT, "This grant is already confirmed and counted."))
+        }
+        _ => Err((
+            StatusCode::CONFLICT,
+            "Only an application approved once, above the second-approval amount, waits for confirmation.",
+        )),
+    }
+}
+
+fn may_decline(current: &Locked) -> Result<(), Refusal> {
+    match current.status {
+        GrantStatus::Submitted | GrantStatus::Shortlisted | GrantStatus::AwaitingSecondApproval => Ok(()),
+        GrantStatus::Declined => Err((StatusCode::CONFLICT, "This application is already declined.")),
+        GrantStatus::Approved | GrantStatus::Paid => Err((
+            StatusCode::CONFLICT,
+            "This grant is already approved and counted, so it cannot be declined.",
+        )),
+    }
+}
+
+/// The application's page again, saying why the action was refused.
+pub(super) async fn refuse(
+    state: &AppState,
+    layout: Layout,
+    id: Uuid,
+    (status, why): Refusal,
+) -> Result<Response, AppError> {
+    show_page(
+        state,
+        layout,
+        id,
+        status,
+        Typed::default(),
+        FormErrors::default(),
+        Some(why.into()),
+    )
+    .await
+}
+
+pub(super) async fn done(session: &Session, id: Uuid, message: String) -> Result<Response, AppError> {
+    flash(session, FlashKind::Success, message).await?;
+    Ok(Redirect::to(&format!("/staff/grants/{id}")).into_response())
+}
+
+pub(super) fn event<'a>(
+    me: &SessionUser,
+    action: &'a str,
+    id: Uuid,
+    summary: String,
+    details: serde_json::Value,
+    ip: &'a str,
+) -> Event<'a> {
+    Event {
+        actor_id: Some(me.id),
+        action,
+        entity_type: "grant_application",
+        entity_id: Some(id.to_string()),
+        summary,
+        details,
+        client_ip: Some(ip),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    month: String,
+}
+
+pub async fn approve(
+    Admin(me): Admin,
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    PathId(id): PathId,
+    Form(form): Form<ApproveForm>,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let mut errors = FormErrors::default();
+    let amount = errors.check("amount", Cents::parse(&form.amount, "Amount"));
+    let month = errors.check("month", parse_month(&form.month, state.today()));
+    let (Some(amount), Some(month)) = (amount, month) else {
+        let typed = Typed {
+            amount: form.amount,
+            month: form.month,
+            ..Typed::default()
+        };
+        return show_page(
+            &state,
+            layout,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            typed,
+            errors,
+            None,
+        )
+        .await;
+    };
+    let mut tx = state.pool.begin().await?;
+    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if let Err(refusal) = may_approve(&current, me.id) {
+        // Release the row lock before reading the page, which needs other connections.
+        tx.rollback().await?;
+        return refuse(&state, layout, id, refusal).await;
+    }
+    let threshold = totals::settings(&mut *tx).await?.second_approval_threshold_cents;
+    let month_name = month.format("%B %Y").to_string();
+    let details =
+        json!({ "amount": dollars(amount.get()), "month": month.to_string(), "threshold": dollars(threshold) });
+    let message = if amount.get() > threshold {
+        queries::approve_pending(&mut tx, id, amount.get(), month, me.id, now).await?;
+        let summary = format!(
+            "{} approved {amount} for {month_name} on {}, awaiting a second admin",
+            me.email, current.reference
+        );
+        audit::record(
+            &mut *tx,
+            event(&me, "grant.first_approval", id, summary, details, &ip),
+            now,
+        )
+        .await?;
+        format!(
+            "Approved {amount} for {month_name}. Above {}, it counts once a second admin confirms it.",
+            dollars(threshold)
+        )
+    } else {
+        let number = queries::next_recipient_number(&mut tx).await?;
+        queries::approve_counted(&mut tx, id, amount.get(), month, me.id, number, now).await?;
+        let summary = format!(
+            "{} approved {amount} for {month_name} on {}",
+            me.email, current.reference
+        );
+        audit::record(&mut *tx, event(&me, "grant.approved", id, summary, details, &ip), now).await?;
+        format!("Approved {amount} for {month_name}: recipient number {number}.")
+    };
+    tx.commit().await?;
+    done(&session, id, message).await
+}
+
+pub async fn confirm(
+    Admin(me): Admin,
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let mut tx = state.pool.begin().await?;
+    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if let Err(refusal) = may_confirm(&current, me.id) {
+        // Release the row lock before reading the page, which needs other connections.
+        tx.rollback().await?;
+        return refuse(&state, layout, id, refusal).await;
+    }
+    let amount = dollars(current.approved_cents.unwrap_or_default());
+    let month = current
+        .grant_month
+        .map(|m| m.format("%B %Y").to_string())
+        .unwrap_or_default();
+    let number = queries::next_recipient_number(&mut tx).await?;
+    queries::confirm(&mut tx, id, me.id, number, now).await?;
+    let summary = format!("{} confirmed {amount} for {month} on {}", me.email, current.reference);
+    let details = json!({ "amount": amount, "recipient_number": number });
+    audit::record(&mut *tx, event(&me, "grant.confirmed", id, summary, details, &ip), now).await?;
+    tx.commit().await?;
+    done(
+        &session,
+        id,
+        format!("Confirmed {amount} for {month}: recipient number {number}."),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DeclineForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decline(
+    Admin(me): Admin,
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    PathId(id): PathId,
+    Form(form): Form<DeclineForm>,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let reason = match plain_text(&form.reason, "Reason", 2000, true) {
+        Ok(reason) => reason,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("reason", message);
+            let typed = Typed {
+                reason: form.reason,
+                ..Typed::default()
+            };
+            return show_page(
+                &state,
+                layout,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                typed,
+                errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if let Err(refusal) = may_decline(&current) {
+        // Release the row lock before reading the page, which needs other connections.
+        tx.rollback().await?;
+        return refuse(&state, layout, id, refusal).await;
+    }
+    queries::decline(&mut tx, id, &reason, me.id, now).await?;
+    // The reason is private to the grant team; the trail says who and when.
+    let summary = format!("{} declined grant application {}", me.email, current.reference);
+    audit::record(&mut *tx, event(&me, "grant.declined", id, summary, json!({}), &ip), now).await?;
+    tx.commit().await?;
+    done(&session, id, format!("{} is declined.", current.reference)).await
+}

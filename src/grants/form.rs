@@ -1,0 +1,189 @@
+//! The application form, as typed, parsed once into an `ApplicationInput` that the
+//! queries can trust. The public form and the staff form share it.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::model::GrantKind;
+use super::money::Cents;
+use crate::accounts::model::Email;
+use crate::heroes::model::Service;
+use crate::web::forms::{FormErrors, plain_text};
+
+/// What the application form posts; every field as typed, so the form can be re-shown.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    pub kind: String,
+    pub recipient_name: String,
+    pub rank_title: String,
+    pub service: String,
+    pub agency: String,
+    pub agency_place: String,
+    pub injury_date: String,
+    pub circumstances: String,
+    pub amount_requested: String,
+    pub nominator_name: String,
+    pub nominator_relationship: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub consent_to_name: Option<String>,
+    /// The honeypot: hidden from people, so only a robot fills it in.
+    pub website: String,
+}
+
+/// An application that passed every rule.
+#[derive(Clone, Debug)]
+pub struct ApplicationInput {
+    pub kind: GrantKind,
+    pub recipient_name: String,
+    pub rank_title: String,
+    pub service: Service,
+    pub agency: String,
+    pub agency_place: String,
+    pub injury_date: Option<NaiveDate>,
+    pub circumstances: String,
+    pub amount_requested: Cents,
+    pub nominator_name: String,
+    pub nominator_relationship: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub consent_to_name: bool,
+}
+
+fn one_line(value: &str, label: &str, max: usize, required: bool) -> Result<String, String> {
+    let text = plain_text(value, label, max, required)?;
+    if text.contains(['\n', '\r', '\t']) {
+        return Err(format!("{label} must be on one line."));
+    }
+    Ok(text)
+}
+
+fn injury_date(value: &str, kind: Option<GrantKind>, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return match kind {
+            Some(GrantKind::Injury) => Err("Date of the injury is required.".into()),
+            _ => Ok(None),
+        };
+    }
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| "Date of the injury must be a date like 2026-10-04.".to_string())?;
+    if date > today {
+        return Err("Date of the injury cannot be in the future.".into());
+    }
+    if date < NaiveDate::from_ymd_opt(1950, 1, 1).unwrap_or(NaiveDate::MIN) {
+        return Err("Date of the injury is too far in the past.".into());
+    }
+    Ok(Some(date))
+}
+
+pub fn parse_phone(value: &str) -> Result<String, String> {
+    let phone = one_line(value, "Phone", 40, false)?;
+    let plausible = phone.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))
+        && (phone.is_empty() || phone.chars().filter(char::is_ascii_digit).count() >= 7);
+    if plausible {
+        Ok(phone)
+    } else {
+        Err("Enter a phone number with at least 7 digits, like (407) 555-0142.".into())
+    }
+}
+
+impl ApplicationInput {
+    pub fn parse(form: &ApplicationForm, today: NaiveDate) -> Result<ApplicationInput, FormErrors> {
+        let mut e = FormErrors::default();
+        let kind = e.check("kind", GrantKind::parse(&form.kind));
+        let recipient_name = e.check(
+            "recipient_name",
+            one_line(&form.recipient_name, "Recipient's name", 200, true),
+        );
+        let rank_title = e.check("rank_title", one_line(&form.rank_title, "Rank or title", 100, false));
+        let service = e.check("service", Service::parse(&form.service));
+        let agency = e.check("agency", one_line(&form.agency, "Agency", 200, true));
+        let agency_place = e.check(
+            "agency_place",
+            one_line(&form.agency_place, "City and state or province", 200, false),
+        );
+        let injury_date = e.check("injury_date", injury_date(&form.injury_date, kind, today));
+        let circumstances = e.check(
+            "circumstances",
+            plain_text(
+                &form.circumstances,
+                "What happened and what the grant is for",
+                5000,
+                true,
+            ),
+        );
+        let amount_requested = e.check(
+            "amount_requested",
+            Cents::parse(&form.amount_requested, "Amount asked for"),
+        );
+        let nominator_name = e.check("nominator_name", one_line(&form.nominator_name, "Your name", 200, true));
+        let nominator_relationship = e.check(
+            "nominator_relationship",
+            one_line(&form.nominator_relationship, "Your relationship to them", 100, false),
+        );
+        let contact_phone = e.check("contact_phone", parse_phone(&form.contact_phone));
+        let contact_email = if form.contact_email.trim().is_empty() {
+            Some(String::new())
+        } else {
+            e.check(
+                "contact_email",
+                Email::parse(&form.contact_email).map(|m| m.as_str().to_string()),
+            )
+        };
+        if form.contact_phone.trim().is_empty() && form.contact_email.trim().is_empty() {
+            e.add(
+                "contact_phone",
+                "Give a phone number or an email address so we can reach you.",
+            );
+        }
+        match (
+            kind,
+            recipient_name,
+            rank_title,
+            service,
+            agency,
+            agency_place,
+            injury_date,
+            circumstances,
+            amount_requested,
+            nominator_name,
+            nominator_relationship,
+            contact_phone,
+            contact_email,
+        ) {
+            (
+                Some(kind),
+                Some(recipient_name),
+                Some(rank_title),
+                Some(service),
+                Some(agency),
+                Some(agency_place),
+                Some(injury_date),
+                Some(circumstances),
+                Some(amount_requested),
+                Some(nominator_name),
+                Some(nominator_relationship),
+                Some(contact_phone),
+                Some(contact_email),
+            ) if e.is_empty() => Ok(ApplicationInput {
+                kind,
+                recipient_name,
+                rank_title,
+                service,
+                agency,
+                agency_place,
+                injury_date,
+                circumstances,
+                amount_requested,
+                nominator_name,
+                nominator_relationship,
+                contact_phone,
+                contact_email,
+                consent_to_name: form.consent_to_name.is_some(),
+            }),
+            _ => Err(e),
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Money and months. Amounts are exact integer cents, parsed once from what
+//! people type ("12,000", "12000.50", "$12,000.00"); a grant month is the first
+//! day of a calendar month in the program's time zone.
+
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// The largest amount anyone may type: one million dollars. Anything above is a typo.
+pub const MAX_CENTS: i64 = 100_000_000;
+
+/// A positive amount of money in cents, at most [`MAX_CENTS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cents(i64);
+
+impl Cents {
+    pub fn parse(value: &str, label: &str) -> Result<Cents, String> {
+        let text: String = value.trim().chars().filter(|c| !c.is_whitespace()).collect();
+        if text.is_empty() {
+            return Err(format!("{label} is required."));
+        }
+        if text.starts_with('-') || text.starts_with("$-") || text.starts_with('(') {
+            return Err(format!("{label} cannot be negative."));
+        }
+        let digits = text.strip_prefix('$').unwrap_or(&text);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let example = format!("{label} must be an amount in dollars, like 12,000 or 12000.50.");
+        if whole.is_empty() && fraction.is_empty() {
+            return Err(example);
+        }
+        if !fraction.chars().all(|c| c.is_ascii_digit()) || !valid_grouping(whole) {
+            return Err(example);
+        }
+        if fraction.len() > 2 {
+            return Err(format!("{label} cannot have fractions of a cent."));
+        }
+        let whole: String = whole.chars().filter(|c| *c != ',').collect();
+        // More than 12 digits of dollars is far past the limit; refuse before it could overflow.
+        if whole.trim_start_matches('0').len() > 12 {
+            return Err(too_large(label));
+        }
+        let dollars: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| example.clone())?
+        };
+        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| example)?;
+        let total = dollars * 100 + cents;
+        if total == 0 {
+            return Err(format!("{label} must be more than zero."));
+        }
+        if total > MAX_CENTS {
+            return Err(too_large(label));
+        }
+        Ok(Cents(total))
+    }
+
+    /// An amount read back from the database, which only holds positive amounts
+    /// within the limit (its CHECK constraints say so).
+    pub fn from_db(cents: i64) -> Cents {
+        Cents(cents)
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// As typed in a form: "12000.50", or "12000" for whole dollars.
+    pub fn plain(self) -> String {
+        match self.0 % 100 {
+            0 => (self.0 / 100).to_string(),
+            cents => format!("{}.{cents:02}", self.0 / 100),
+        }
+    }
+}
+
+fn too_large(label: &str) -> String {
+    format!("{label} must be at most $1,000,000.00; check for a typo.")
+}
+
+/// Digits, optionally grouped by commas in threes ("12,000", "1,234,567").
+fn valid_grouping(whole: &str) -> bool {
+    if !whole.contains(',') {
+        return whole.chars().all(|c| c.is_ascii_digit());
+    }
+    let mut groups = whole.split(',');
+    let first_ok = groups
+        .next()
+        .is_some_and(|g| (1..=3).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit()));
+    first_ok && groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Dollars with thousands separators: "$12,000.00".
+pub fn dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&dollars(self.0))
+    }
+}
+
+/// The first day of the month `date` falls in.
+pub fn month_of(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// How far from the current month a grant may be counted.
+pub const MONTHS_BACK: u32 = 12;
+pub const MONTHS_AHEAD: u32 = 3;
+
+/// A grant month typed as "2026-11" (what a month input sends); blank means this month.
+/// Refuses months more than [`MONTHS_BACK`] before or [`MONTHS_AHEAD`] after today's.
+pub fn parse_month(value: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let current = month_of(today);
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(current);
+    }
+    let month = NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d")
+        .map_err(|_| "Month must look like 2026-11 (year, then month).".to_string())?;
+    let earliest = current.checked_sub_months(Months::new(MONTHS_BACK)).unwrap_or(current);
+    let latest = current.checked_add_months(Months::new(MONTHS_AHEAD)).unwrap_or(current);
+    if month < earliest {
+        return Err(format!(
+            "Month cannot be before {}: grants count toward the last 12 months at most.",
+            earliest.format("%B %Y")
+        ));
+    }
+    if month > latest {
+        return Err(format!(
+            "Month cannot be after {}: grants are planned at most 3 months ahead.",
+            latest.format("%B %Y")
+        ));
+    }
+    Ok(month)
+}

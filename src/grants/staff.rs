@@ -1,0 +1,141 @@
+//! Staff pages for grants: the queue by step, and entering an application taken
+//! by phone or mail. One application's page lives in `review`.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::form::{ApplicationForm, ApplicationInput};
+use super::model::GrantStatus;
+use super::queries::{self, QueueRow};
+use crate::accounts::session::Staff;
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::forms::FormErrors;
+use crate::web::{FlashKind, Layout, flash, render, render_status};
+
+/// The steps the queue shows by default: everything still waiting for someone.
+const OPEN_STEPS: [GrantStatus; 4] = [
+    GrantStatus::Submitted,
+    GrantStatus::Shortlisted,
+    GrantStatus::AwaitingSecondApproval,
+    GrantStatus::Approved,
+];
+
+pub struct Step {
+    pub status: GrantStatus,
+    pub rows: Vec<QueueRow>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    step: String,
+}
+
+#[derive(Template)]
+#[template(path = "grants/queue.html")]
+struct QueuePage {
+    layout: Layout,
+    steps: Vec<Step>,
+    /// The closed step being looked at (paid or declined), if any.
+    closed: Option<GrantStatus>,
+}
+
+pub async fn queue(
+    Staff(_): Staff,
+    layout: Layout,
+    State(state): State<AppState>,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let closed = GrantStatus::parse(&query.step).filter(|s| matches!(s, GrantStatus::Paid | GrantStatus::Declined));
+    let shown: Vec<GrantStatus> = match closed {
+        Some(step) => vec![step],
+        None => OPEN_STEPS.to_vec(),
+    };
+    let mut rows = queries::queue(&state.pool, &shown, 500).await?;
+    let steps = shown
+        .into_iter()
+        .map(|status| {
+            let (mine, rest) = rows.drain(..).partition(|r: &QueueRow| r.status == status);
+            rows = rest;
+            Step { status, rows: mine }
+        })
+        .collect();
+    render(&QueuePage { layout, steps, closed })
+}
+
+#[derive(Template)]
+#[template(path = "grants/new.html")]
+struct NewPage {
+    layout: Layout,
+    form: ApplicationForm,
+    errors: FormErrors,
+    max_date: String,
+}
+
+pub async fn new_form(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    render(&NewPage {
+        layout,
+        form: ApplicationForm {
+            kind: "injury".into(),
+            service: "police".into(),
+            ..ApplicationForm::default()
+        },
+        errors: FormErrors::default(),
+        max_date: state.today().to_string(),
+    })
+}
+
+/// Staff enter an application received by phone or mail; they are recorded as
+/// its author, so they can never approve it.
+pub async fn create(
+    Staff(me): Staff,
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<ApplicationForm>,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let today = state.today();
+    let input = match ApplicationInput::parse(&form, today) {
+        Ok(input) => input,
+        Err(errors) => {
+            let page = NewPage {
+                layout,
+                form,
+                errors,
+                max_date: today.to_string(),
+            };
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    let (id, reference) = queries::insert(&mut *tx, &input, Some(me.id), today.year(), now).await?;
+    audit::record(
+        &mut *tx,
+        Event {
+            actor_id: Some(me.id),
+            action: "grant.entered",
+            entity_type: "grant_application",
+            entity_id: Some(id.to_string()),
+            summary: format!("{} entered grant application {reference}", me.email),
+            details: json!({ "reference": reference, "kind": input.kind.code() }),
+            client_ip: Some(&ip),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    flash(&session, FlashKind::Success, format!("Application {reference} saved.")).await?;
+    Ok(Redirect::to(&format!("/staff/grants/{id}")).into_response())
+}
