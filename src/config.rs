@@ -30,6 +30,8 @@ pub struct Config {
     /// Uploaded photos and scans, when no S3 bucket is configured.
     pub uploads_dir: std::path::PathBuf,
     pub uploads_s3_bucket: Option<String>,
+    /// How long visitors' public pages are served from memory (0 turns it off).
+    pub public_cache: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/honor_mile";
@@ -115,6 +117,10 @@ impl Config {
             static_dir: get("STATIC_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/static")).into(),
             uploads_dir: get("UPLOADS_DIR", "data/uploads").into(),
             uploads_s3_bucket: lookup("UPLOADS_S3_BUCKET").filter(|b| !b.trim().is_empty()),
+            public_cache: Duration::from_secs(match get("PUBLIC_CACHE_SECONDS", "2").trim() {
+                "0" => 0,
+                _ => number("PUBLIC_CACHE_SECONDS", 2)?,
+            }),
         })
     }
 

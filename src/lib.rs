@@ -55,6 +55,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::accounts::session::{SESSION_COOKIE, authenticate};
 use crate::error::{AppError, error_page};
 use crate::state::AppState;
+use crate::web::cache::PageCache;
 use crate::web::{ErrorPage, Layout, render_status};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -118,6 +119,10 @@ pub fn router(state: AppState) -> Router {
     pages
         .merge(static_files)
         .merge(ops::routes())
+        .layer(from_fn_with_state(
+            PageCache::new(config.public_cache),
+            web::cache::serve,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(csrf)
         .layer(CompressionLayer::new())

@@ -1,6 +1,7 @@
 //! Shared page plumbing: rendering templates, the layout data every page carries,
 //! flash messages, form errors, the client address and the security headers.
 
+pub mod cache;
 pub mod client;
 pub mod forms;
 pub mod security;

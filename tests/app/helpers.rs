@@ -67,6 +67,8 @@ pub fn test_config(extra: &[(&str, &str)]) -> Config {
             .or_else(|| match key {
                 "COOKIE_SECURE" => Some("false".to_string()),
                 "UPLOADS_DIR" => Some(uploads.clone()),
+                // Tests read their own writes at once; the cache has its own test.
+                "PUBLIC_CACHE_SECONDS" => Some("0".to_string()),
                 _ => None,
             })
     })

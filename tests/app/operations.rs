@@ -86,3 +86,39 @@ fn an_unreachable_database_gives_one_clear_line() {
     assert!(!stderr.contains("secret"), "the password is not printed");
     assert!(!stderr.contains("panicked"));
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn visitors_public_pages_are_served_from_a_short_lived_cache(pool: PgPool) {
+    let app = TestApp::with_config(pool, test_config(&[("PUBLIC_CACHE_SECONDS", "1")])).await;
+    app.seed_heroes(&[("Julian Becerra", "Fountain PD", "US", "CO", "2023-02-11")])
+        .await;
+    let first = app.browser().get("/honor-roll").await;
+    let etag = first.header("etag");
+    assert!(first.text().contains("Julian Becerra"));
+
+    app.seed_heroes(&[("Andrew Peery", "El Paso County SO", "US", "CO", "2022-04-14")])
+        .await;
+    let cached = app.browser().get("/honor-roll").await;
+    assert!(
+        !cached.text().contains("Andrew Peery"),
+        "served from memory within its lifetime"
+    );
+    let not_modified = app
+        .browser()
+        .get("/honor-roll")
+        .add_header("if-none-match", etag.clone())
+        .await;
+    assert_eq!(not_modified.status_code(), 304);
+
+    // Signed-in people always get a fresh page, and never fill the cache.
+    let (staff, _) = app.signed_in(crate::helpers::Role::Staff).await;
+    let fresh = staff.get("/honor-roll").await;
+    assert!(fresh.text().contains("Andrew Peery"));
+    assert_eq!(fresh.header("cache-control"), "no-store");
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(
+        app.browser().get("/honor-roll").await.text().contains("Andrew Peery"),
+        "the entry expired"
+    );
+}

@@ -47,6 +47,8 @@ export async function startServer() {
       BIND_ADDR: `127.0.0.1:${port}`,
       PUBLIC_URL: baseUrl,
       COOKIE_SECURE: 'false',
+      // Journeys read a page right after changing it; the cache has its own Rust test.
+      PUBLIC_CACHE_SECONDS: '0',
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
