@@ -1,13 +1,16 @@
 //! Password hashing (argon2id at the OWASP parameters: 19 MiB, 2 passes, 1 lane)
-//! on blocking threads, with a bound on how many hash at once so a burst of
-//! sign-ins cannot exhaust memory or starve other requests; and the password rules.
+//! on a small pool of dedicated threads, one hash per thread at a time: a burst of
+//! sign-ins waits its turn instead of exhausting memory or starving other
+//! requests, and the 19 MiB work areas stay in those few threads' allocator
+//! arenas rather than spreading over every blocking thread. And the password rules.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::mpsc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::error::AppError;
 
@@ -23,46 +26,79 @@ static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
         .map(|h| h.to_string())
 });
 
+type Job = Box<dyn FnOnce() + Send>;
+
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl Hasher {
-    pub fn new(max_concurrent: usize) -> Self {
-        Hasher {
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+    /// Starts `threads` hashing threads (at least one).
+    pub fn new(threads: usize) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads.max(1) {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while taking the next job.
+                        let job = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start a password hashing thread");
+            }
         }
+        Hasher { jobs }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let (done, result) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = done.send(work());
+            }))
+            .map_err(|_| anyhow::anyhow!("the password hashing threads have stopped"))?;
+        result
+            .await
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("a password hashing thread stopped")))
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
-        let _permit = self.permits.acquire().await.map_err(anyhow::Error::from)?;
         let password = password.0.clone();
-        tokio::task::spawn_blocking(move || {
+        self.run(move || {
             Argon2::default()
                 .hash_password(password.as_bytes())
                 .map(|h| h.to_string())
                 .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
         })
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .map_err(AppError::Internal)
     }
 
     /// True when `password` matches `stored`; with no stored hash, a dummy hash is
     /// checked anyway and the answer is false.
     pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, AppError> {
-        let _permit = self.permits.acquire().await.map_err(anyhow::Error::from)?;
         let known = stored.is_some();
         let hash = stored.map(str::to_string).or_else(|| DUMMY_HASH.clone());
         let password = password.to_string();
-        let matched = tokio::task::spawn_blocking(move || {
-            hash.as_deref()
-                .and_then(|h| PasswordHash::new(h).ok())
-                .is_some_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-        })
-        .await
-        .map_err(anyhow::Error::from)?;
+        let matched = self
+            .run(move || {
+                hash.as_deref()
+                    .and_then(|h| PasswordHash::new(h).ok())
+                    .is_some_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            })
+            .await?;
         Ok(known && matched)
     }
 }
