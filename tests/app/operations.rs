@@ -131,7 +131,8 @@ async fn visitors_public_pages_are_served_from_a_short_lived_cache(pool: PgPool)
     assert!(renewed, "the page was rendered again");
 
     // A page is never served from memory once three times its freshness has passed.
-    app.seed_heroes(&[("Garrett Crumby", "Huntsville PD", "US", "AL", "2023-09-01")]).await;
+    app.seed_heroes(&[("Garrett Crumby", "Huntsville PD", "US", "AL", "2023-09-01")])
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     assert!(app.browser().get("/honor-roll").await.text().contains("Garrett Crumby"));
 }
