@@ -2,6 +2,12 @@
 
 use std::process::ExitCode;
 
+/// mimalloc hands the password hasher's 19 MiB work areas back to the system
+/// after each sign-in; the system allocator kept them, and a burst of sign-ins
+/// left the server holding hundreds of megabytes.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     honor_mile::cli::run().await
