@@ -56,6 +56,7 @@ struct DashboardPage {
     bars: Vec<Bar>,
     minimum_y: i64,
     chart_width: i64,
+    to_review: Vec<QueueRow>,
     to_decide: Vec<QueueRow>,
     to_confirm: Vec<QueueRow>,
     to_pay: Vec<QueueRow>,
@@ -133,6 +134,7 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
     let waiting = queries::queue(
         &state.pool,
         &[
+            GrantStatus::Submitted,
             GrantStatus::Shortlisted,
             GrantStatus::AwaitingSecondApproval,
             GrantStatus::Approved,
@@ -169,6 +171,7 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
         chart_width: CHART_LEFT * 2 + BAR_STEP * i64::try_from(bars.len()).unwrap_or(12),
         bars,
         minimum_y,
+        to_review: pick(GrantStatus::Submitted),
         to_decide: pick(GrantStatus::Shortlisted),
         to_confirm: pick(GrantStatus::AwaitingSecondApproval),
         to_pay,

@@ -150,3 +150,28 @@ async fn admins_change_the_settings_and_the_trail_says_so(pool: PgPool) {
     let html = admin.get("/admin/grants").await.text();
     assert!(text_of(&html, "month-status").is_some_and(|s| s.contains("$12,500.00")));
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_dashboard_lists_what_waits_at_each_step(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
+    app.create_user("admin@example.org", "Ada Admin", Role::Admin).await;
+    let d = desk(&app).await;
+    enter(&d.staff, &application("New One", "500")).await;
+    let shortlisted = enter(&d.staff, &application("Short Listed", "700")).await;
+    d.staff.post(&format!("/staff/grants/{shortlisted}/shortlist")).await;
+    let big = enter(&d.staff, &application("Big One", "9000")).await;
+    d.staff.post(&format!("/staff/grants/{big}/shortlist")).await;
+    assert_eq!(approve(&d.admin, big, "9000", "").await.status_code(), 303);
+    grant(&d, "To Be Paid", "1000", "").await;
+    let text = page_text(&dashboard(&d).await);
+    for expected in [
+        "To review, by staff (1) G-2026-000001: New One, asked $500.00",
+        "To decide (1) G-2026-000002: Short Listed, asked $700.00",
+        "To confirm (1) G-2026-000003: Big One, approved $9,000.00 for November 2026",
+        "To pay (1)",
+        "G-2026-000004: To Be Paid, $1,000.00 for November 2026",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}
