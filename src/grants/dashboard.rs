@@ -1,13 +1,13 @@
 //! The admins' view of the money: this month against its minimum, the year
 //! against its target, the last twelve months as a chart (hand-written SVG with
-//! a table of the same numbers), what waits for a decision, and the CSV export.
+//! a table of the same numbers), what waits for a decision (an approved grant
+//! unpaid too long stands out), and the form for the CSV export (`export`).
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 use chrono::{Datelike, Months, NaiveDate};
-use serde::Deserialize;
+use chrono_tz::Tz;
 
 use super::model::GrantStatus;
 use super::money::{dollars, month_of};
@@ -56,9 +56,22 @@ struct DashboardPage {
     bars: Vec<Bar>,
     minimum_y: i64,
     chart_width: i64,
+    to_review: Vec<QueueRow>,
     to_decide: Vec<QueueRow>,
     to_confirm: Vec<QueueRow>,
     to_pay: Vec<QueueRow>,
+    /// Approved grants unpaid more than 30 days after approval.
+    unpaid_late: usize,
+    today: NaiveDate,
+    zone: Tz,
+    /// The export form's default range: this year so far.
+    export_from: NaiveDate,
+}
+
+impl DashboardPage {
+    fn unpaid_too_long(&self, row: &QueueRow) -> Option<i64> {
+        row.unpaid_too_long(self.today, self.zone)
+    }
 }
 
 fn percent(part: i64, whole: i64) -> i64 {
@@ -121,6 +134,7 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
     let waiting = queries::queue(
         &state.pool,
         &[
+            GrantStatus::Submitted,
             GrantStatus::Shortlisted,
             GrantStatus::AwaitingSecondApproval,
             GrantStatus::Approved,
@@ -135,6 +149,12 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
             .cloned()
             .collect::<Vec<_>>()
     };
+    let zone = state.config.time_zone;
+    let to_pay = pick(GrantStatus::Approved);
+    let unpaid_late = to_pay
+        .iter()
+        .filter(|row| row.unpaid_too_long(today, zone).is_some())
+        .count();
     render(&DashboardPage {
         layout,
         month_name: this_month.format("%B %Y").to_string(),
@@ -151,108 +171,13 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
         chart_width: CHART_LEFT * 2 + BAR_STEP * i64::try_from(bars.len()).unwrap_or(12),
         bars,
         minimum_y,
+        to_review: pick(GrantStatus::Submitted),
         to_decide: pick(GrantStatus::Shortlisted),
         to_confirm: pick(GrantStatus::AwaitingSecondApproval),
-        to_pay: pick(GrantStatus::Approved),
+        to_pay,
+        unpaid_late,
+        today,
+        zone,
+        export_from: year_start,
     })
-}
-
-#[derive(Deserialize, Default)]
-pub struct ExportQuery {
-    #[serde(default)]
-    year: String,
-}
-
-/// Spreadsheets run a cell that starts with one of these as a formula; a quote
-/// in front keeps names typed by the public as plain text.
-fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
-fn plain_amount(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
-}
-
-/// The counted grants of one year, for the books: amounts, approvers, payments.
-pub async fn export_csv(
-    Admin(_): Admin,
-    State(state): State<AppState>,
-    Query(query): Query<ExportQuery>,
-) -> Result<Response, AppError> {
-    let this_year = state.today().year();
-    let year = match query.year.trim() {
-        "" => this_year,
-        typed => typed
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=this_year + 1).contains(y))
-            .ok_or_else(|| AppError::BadRequest(format!("The year must be between 2000 and {}.", this_year + 1)))?,
-    };
-    let rows = totals::export_rows(&state.pool, year).await?;
-    let zone = state.config.time_zone;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Internal(e.into());
-    writer
-        .write_record([
-            "recipient_number",
-            "reference",
-            "month",
-            "kind",
-            "recipient",
-            "agency",
-            "amount_requested",
-            "amount_approved",
-            "approved_by",
-            "confirmed_by",
-            "counted_on",
-            "status",
-            "paid_on",
-            "payment_method",
-            "payment_reference",
-        ])
-        .map_err(fail)?;
-    for row in rows {
-        writer
-            .write_record([
-                row.recipient_number.map(|n| n.to_string()).unwrap_or_default(),
-                row.reference,
-                row.grant_month
-                    .map(|m| m.format("%Y-%m").to_string())
-                    .unwrap_or_default(),
-                row.kind.code().to_string(),
-                cell(&row.recipient_name),
-                cell(&row.agency),
-                plain_amount(row.amount_requested_cents),
-                row.approved_cents.map(plain_amount).unwrap_or_default(),
-                row.first_approver.unwrap_or_default(),
-                row.second_approver.unwrap_or_default(),
-                row.counted_at
-                    .map(|t| t.with_timezone(&zone).date_naive().to_string())
-                    .unwrap_or_default(),
-                row.status.code().to_string(),
-                row.paid_on.map(|d| d.to_string()).unwrap_or_default(),
-                row.payment_method.map(|m| m.code().to_string()).unwrap_or_default(),
-                cell(&row.payment_reference.unwrap_or_default()),
-            ])
-            .map_err(fail)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    let disposition = format!("attachment; filename=\"grants-{year}.csv\"");
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
-    );
-    Ok(response)
 }

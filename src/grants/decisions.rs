@@ -3,7 +3,8 @@
 //! in one transaction that first locks the application's row, so of twenty
 //! approvals sent at once exactly one acts and the others see it already done.
 //! Nobody approves an application they entered; above the second-approval
-//! threshold a grant counts only once a different admin confirms it.
+//! threshold a grant counts only once a different admin confirms it. Approving
+//! and confirming ask for the admin's password again (see [`password_again`]).
 
 use axum::Form;
 use axum::extract::State;
@@ -14,11 +15,12 @@ use serde_json::json;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::model::GrantStatus;
 use super::money::{Cents, dollars, parse_month};
-use super::queries::{self, Locked};
+use super::queries;
 use super::review::{Typed, show_page};
+use super::rules::{Refusal, may_approve, may_confirm, may_decline};
 use super::totals;
+use crate::accounts;
 use crate::accounts::session::{Admin, SessionUser};
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -26,69 +28,6 @@ use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{FlashKind, Layout, PathId, flash};
-
-/// Why an action is refused, and the status that says so.
-pub(super) type Refusal = (StatusCode, &'static str);
-
-const ENTERED_IT: Refusal = (
-    StatusCode::FORBIDDEN,
-    "You entered this application, so a different admin must approve it.",
-);
-
-fn may_approve(current: &Locked, me: Uuid) -> Result<(), Refusal> {
-    if current.entered_by == Some(me) {
-        return Err(ENTERED_IT);
-    }
-    match current.status {
-        GrantStatus::Shortlisted => Ok(()),
-        GrantStatus::Submitted => Err((
-            StatusCode::CONFLICT,
-            "Staff must review and shortlist this application before an admin approves it.",
-        )),
-        GrantStatus::AwaitingSecondApproval => Err((
-            StatusCode::CONFLICT,
-            "This application is already approved once and waits for a second admin to confirm it.",
-        )),
-        GrantStatus::Approved | GrantStatus::Paid => {
-            Err((StatusCode::CONFLICT, "This grant is already approved and counted."))
-        }
-        GrantStatus::Declined => Err((
-            StatusCode::CONFLICT,
-            "This application was declined, so it cannot be approved.",
-        )),
-    }
-}
-
-fn may_confirm(current: &Locked, me: Uuid) -> Result<(), Refusal> {
-    if current.entered_by == Some(me) {
-        return Err(ENTERED_IT);
-    }
-    match current.status {
-        GrantStatus::AwaitingSecondApproval if current.first_approved_by == Some(me) => Err((
-            StatusCode::FORBIDDEN,
-            "You gave the first approval, so a different admin must confirm it.",
-        )),
-        GrantStatus::AwaitingSecondApproval => Ok(()),
-        GrantStatus::Approved | GrantStatus::Paid => {
-            Err((StatusCode::CONFLICT, "This grant is already confirmed and counted."))
-        }
-        _ => Err((
-            StatusCode::CONFLICT,
-            "Only an application approved once, above the second-approval amount, waits for confirmation.",
-        )),
-    }
-}
-
-fn may_decline(current: &Locked) -> Result<(), Refusal> {
-    match current.status {
-        GrantStatus::Submitted | GrantStatus::Shortlisted | GrantStatus::AwaitingSecondApproval => Ok(()),
-        GrantStatus::Declined => Err((StatusCode::CONFLICT, "This application is already declined.")),
-        GrantStatus::Approved | GrantStatus::Paid => Err((
-            StatusCode::CONFLICT,
-            "This grant is already approved and counted, so it cannot be declined.",
-        )),
-    }
-}
 
 /// The application's page again, saying why the action was refused.
 pub(super) async fn refuse(
@@ -133,12 +72,28 @@ pub(super) fn event<'a>(
     }
 }
 
+/// Approving moves money, so the admin types their password again: a session
+/// left open on a shared computer is not enough to approve. Returns why the
+/// password is refused, if it is.
+async fn password_again(state: &AppState, me: &SessionUser, typed: &str) -> Result<Option<&'static str>, AppError> {
+    if typed.is_empty() {
+        return Ok(Some("Enter your password to approve."));
+    }
+    let user = accounts::queries::find_by_id(&state.pool, me.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let matched = state.hasher.verify(typed, user.password_hash.as_deref()).await?;
+    Ok((!matched).then_some("This is not your password. Type it again to approve."))
+}
+
 #[derive(Deserialize)]
 pub struct ApproveForm {
     #[serde(default)]
     amount: String,
     #[serde(default)]
     month: String,
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn approve(
@@ -154,7 +109,11 @@ pub async fn approve(
     let mut errors = FormErrors::default();
     let amount = errors.check("amount", Cents::parse(&form.amount, "Amount"));
     let month = errors.check("month", parse_month(&form.month, state.today()));
-    let (Some(amount), Some(month)) = (amount, month) else {
+    if let Some(why) = password_again(&state, &me, &form.password).await? {
+        errors.add("password", why);
+    }
+    let (Some(amount), Some(month), true) = (amount, month, errors.is_empty()) else {
+        // What was typed comes back, except the password.
         let typed = Typed {
             amount: form.amount,
             month: form.month,
@@ -212,6 +171,12 @@ pub async fn approve(
     done(&session, id, message).await
 }
 
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    password: String,
+}
+
 pub async fn confirm(
     Admin(me): Admin,
     layout: Layout,
@@ -219,8 +184,23 @@ pub async fn confirm(
     session: Session,
     ClientIp(ip): ClientIp,
     PathId(id): PathId,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
+    if let Some(why) = password_again(&state, &me, &form.password).await? {
+        let mut errors = FormErrors::default();
+        errors.add("password", why);
+        return show_page(
+            &state,
+            layout,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Typed::default(),
+            errors,
+            None,
+        )
+        .await;
+    }
     let mut tx = state.pool.begin().await?;
     let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if let Err(refusal) = may_confirm(&current, me.id) {

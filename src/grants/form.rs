@@ -28,6 +28,7 @@ pub struct ApplicationForm {
     pub contact_phone: String,
     pub contact_email: String,
     pub consent_to_name: Option<String>,
+    pub items_requested: String,
     /// The honeypot: hidden from people, so only a robot fills it in.
     pub website: String,
 }
@@ -49,6 +50,29 @@ pub struct ApplicationInput {
     pub contact_phone: String,
     pub contact_email: String,
     pub consent_to_name: bool,
+    /// Only for a K9 equipment grant (empty otherwise).
+    pub items_requested: String,
+}
+
+/// The longest list of items the database accepts.
+pub const ITEMS_MAX: usize = 1000;
+
+/// The items a K9 equipment grant asks for: required for that kind, and refused
+/// for the others rather than silently dropped (without JavaScript the field is
+/// on every form, so someone may fill it in and then choose another kind).
+fn items_requested(value: &str, kind: Option<GrantKind>) -> Result<String, String> {
+    let label = "Items asked for";
+    let items = plain_text(value, label, ITEMS_MAX, false)?;
+    match kind {
+        Some(GrantKind::K9Equipment) if items.is_empty() => {
+            Err("Items asked for is required for a K9 equipment grant, e.g. a ballistic vest, a heat alarm.".into())
+        }
+        Some(GrantKind::K9Equipment) | None => Ok(items),
+        Some(_) if items.is_empty() => Ok(items),
+        Some(_) => {
+            Err("Items asked for is only for a K9 equipment grant: clear it, or choose K9 equipment above.".into())
+        }
+    }
 }
 
 fn one_line(value: &str, label: &str, max: usize, required: bool) -> Result<String, String> {
@@ -114,6 +138,7 @@ impl ApplicationInput {
                 true,
             ),
         );
+        let items_requested = e.check("items_requested", items_requested(&form.items_requested, kind));
         let amount_requested = e.check(
             "amount_requested",
             Cents::parse(&form.amount_requested, "Amount asked for"),
@@ -152,6 +177,7 @@ impl ApplicationInput {
             nominator_relationship,
             contact_phone,
             contact_email,
+            items_requested,
         ) {
             (
                 Some(kind),
@@ -167,6 +193,7 @@ impl ApplicationInput {
                 Some(nominator_relationship),
                 Some(contact_phone),
                 Some(contact_email),
+                Some(items_requested),
             ) if e.is_empty() => Ok(ApplicationInput {
                 kind,
                 recipient_name,
@@ -182,6 +209,7 @@ impl ApplicationInput {
                 contact_phone,
                 contact_email,
                 consent_to_name: form.consent_to_name.is_some(),
+                items_requested,
             }),
             _ => Err(e),
         }

@@ -8,12 +8,14 @@
 pub mod apply;
 pub mod dashboard;
 pub mod decisions;
+pub mod export;
 pub mod form;
 pub mod model;
 pub mod money;
 pub mod payments;
 pub mod queries;
 pub mod review;
+pub mod rules;
 pub mod settings;
 pub mod staff;
 pub mod totals;
@@ -35,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/grants/{id}/shortlist", post(review::shortlist))
         .route("/admin/grants", get(dashboard::dashboard))
         .route("/admin/grants/settings", get(settings::form).post(settings::save))
-        .route("/admin/grants/export.csv", get(dashboard::export_csv))
+        .route("/admin/grants/export.csv", get(export::export_csv))
         .route("/admin/grants/{id}/approve", post(decisions::approve))
         .route("/admin/grants/{id}/confirm", post(decisions::confirm))
         .route("/admin/grants/{id}/decline", post(decisions::decline))

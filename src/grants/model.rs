@@ -153,6 +153,8 @@ pub struct Application {
     pub nominator_relationship: String,
     pub contact_phone: String,
     pub contact_email: String,
+    /// For a K9 equipment grant, the items asked for; empty for other kinds.
+    pub items_requested: String,
     pub status: GrantStatus,
     pub submitted_at: DateTime<Utc>,
     pub entered_by: Option<Uuid>,

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::decisions::{Refusal, done, event, refuse};
+use super::decisions::{done, event, refuse};
 use super::model::{GrantStatus, PaymentMethod};
 use super::queries::{self, Locked, Payment};
 use super::review::{Typed, show_page};
+use super::rules::Refusal;
 use crate::accounts::session::Admin;
 use crate::audit;
 use crate::error::AppError;

@@ -6,7 +6,8 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
@@ -48,6 +49,14 @@ struct QueuePage {
     steps: Vec<Step>,
     /// The closed step being looked at (paid or declined), if any.
     closed: Option<GrantStatus>,
+    today: NaiveDate,
+    zone: Tz,
+}
+
+impl QueuePage {
+    fn unpaid_too_long(&self, row: &QueueRow) -> Option<i64> {
+        row.unpaid_too_long(self.today, self.zone)
+    }
 }
 
 pub async fn queue(
@@ -70,7 +79,13 @@ pub async fn queue(
             Step { status, rows: mine }
         })
         .collect();
-    render(&QueuePage { layout, steps, closed })
+    render(&QueuePage {
+        layout,
+        steps,
+        closed,
+        today: state.today(),
+        zone: state.config.time_zone,
+    })
 }
 
 #[derive(Template)]

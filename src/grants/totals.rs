@@ -2,7 +2,7 @@
 //! (counted grants only: approved for good, paid or not), the public totals, and
 //! the rows of the CSV export.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
@@ -103,43 +103,56 @@ pub async fn named_recipients(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Resu
     .await
 }
 
-/// One counted grant, for the bookkeeping export.
+/// One counted grant, for the accountant's export.
 pub struct ExportRow {
     pub reference: String,
-    pub recipient_number: Option<i32>,
+    pub recipient_number: i32,
     pub status: GrantStatus,
     pub kind: GrantKind,
     pub recipient_name: String,
     pub agency: String,
-    pub grant_month: Option<NaiveDate>,
+    pub items_requested: String,
+    pub grant_month: NaiveDate,
     pub amount_requested_cents: i64,
-    pub approved_cents: Option<i64>,
+    pub approved_cents: i64,
+    /// The day it was approved for good, in the program's time zone.
+    pub granted_on: NaiveDate,
+    pub entered_by: Option<String>,
+    pub shortlisted_by: Option<String>,
     pub first_approver: Option<String>,
     pub second_approver: Option<String>,
-    pub counted_at: Option<DateTime<Utc>>,
     pub paid_on: Option<NaiveDate>,
     pub payment_method: Option<PaymentMethod>,
     pub payment_reference: Option<String>,
 }
 
-/// Counted grants whose month falls in `year`, by recipient number.
-pub async fn export_rows(db: impl PgExecutor<'_>, year: i32) -> sqlx::Result<Vec<ExportRow>> {
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
-    let until = from.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX);
+/// Counted grants (paid or not) approved for good between `from` and `to`, both
+/// days included, as calendar days in the time zone named `zone`; by recipient number.
+pub async fn export_rows(
+    db: impl PgExecutor<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    zone: &str,
+) -> sqlx::Result<Vec<ExportRow>> {
     sqlx::query_as!(
         ExportRow,
-        r#"select a.reference, a.recipient_number, a.status as "status: GrantStatus", a.kind as "kind: GrantKind",
-                  a.recipient_name, a.agency, a.grant_month, a.amount_requested_cents, a.approved_cents,
-                  fu.email as "first_approver?", cu.email as "second_approver?",
-                  a.counted_at as "counted_at: DateTime<Utc>", a.paid_on,
-                  a.payment_method as "payment_method: PaymentMethod", a.payment_reference
+        r#"select a.reference, a.recipient_number as "recipient_number!", a.status as "status: GrantStatus",
+                  a.kind as "kind: GrantKind", a.recipient_name, a.agency, a.items_requested,
+                  a.grant_month as "grant_month!", a.amount_requested_cents, a.approved_cents as "approved_cents!",
+                  (a.counted_at at time zone $3)::date as "granted_on!",
+                  eu.display_name as "entered_by?", su.display_name as "shortlisted_by?",
+                  fu.display_name as "first_approver?", cu.display_name as "second_approver?",
+                  a.paid_on, a.payment_method as "payment_method: PaymentMethod", a.payment_reference
            from grant_applications a
+           left join users eu on eu.id = a.entered_by
+           left join users su on su.id = a.shortlisted_by
            left join users fu on fu.id = a.first_approved_by
            left join users cu on cu.id = a.second_approved_by
-           where a.recipient_number is not null and a.grant_month >= $1 and a.grant_month < $2
+           where a.recipient_number is not null and (a.counted_at at time zone $3)::date between $1 and $2
            order by a.recipient_number"#,
         from,
-        until
+        to,
+        zone
     )
     .fetch_all(db)
     .await

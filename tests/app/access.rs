@@ -53,7 +53,11 @@ const ROUTES: &[(Method, &str, Role)] = &[
     (Method::GET, "/admin/grants", Role::Admin),
     (Method::GET, "/admin/grants/settings", Role::Admin),
     (Method::POST, "/admin/grants/settings", Role::Admin),
-    (Method::GET, "/admin/grants/export.csv", Role::Admin),
+    (
+        Method::GET,
+        "/admin/grants/export.csv?from=2026-01-01&to=2026-11-23",
+        Role::Admin,
+    ),
     (Method::POST, "/admin/grants/{grant}/approve", Role::Admin),
     (Method::POST, "/admin/grants/{grant}/confirm", Role::Admin),
     (Method::POST, "/admin/grants/{grant}/decline", Role::Admin),

@@ -58,10 +58,19 @@ pub async fn shortlisted(staff: &TestServer, recipient: &str, amount: &str) -> U
     id
 }
 
+/// Approves as an admin would: amount, month, and their password typed again.
 pub async fn approve(admin: &TestServer, id: Uuid, amount: &str, month: &str) -> axum_test::TestResponse {
     admin
         .post(&format!("/admin/grants/{id}/approve"))
-        .form(&[("amount", amount), ("month", month)])
+        .form(&[("amount", amount), ("month", month), ("password", PASSWORD)])
+        .await
+}
+
+/// Confirms another admin's approval, with the password typed again.
+pub async fn confirm(admin: &TestServer, id: Uuid) -> axum_test::TestResponse {
+    admin
+        .post(&format!("/admin/grants/{id}/confirm"))
+        .form(&[("password", PASSWORD)])
         .await
 }
 

@@ -7,7 +7,7 @@ use std::task::Poll;
 
 use sqlx::PgPool;
 
-use crate::grants::{another_admin, application, approve, enter, shortlisted, status_of};
+use crate::grants::{another_admin, application, approve, confirm, enter, shortlisted, status_of};
 use crate::helpers::{Role, TestApp, page_text, text_of};
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
@@ -81,7 +81,7 @@ async fn above_the_threshold_a_different_admin_must_confirm(pool: PgPool) {
         "{dashboard}"
     );
 
-    let same = first.post(&format!("/admin/grants/{id}/confirm")).await;
+    let same = confirm(&first, id).await;
     assert_eq!(same.status_code(), 403);
     assert!(text_of(&same.text(), "refusal").is_some_and(|m| m.contains("different admin")));
     assert_eq!(status_of(&app, id).await, "awaiting_second_approval");
@@ -89,10 +89,7 @@ async fn above_the_threshold_a_different_admin_must_confirm(pool: PgPool) {
     let again = approve(&first, id, "12000", "").await;
     assert_eq!(again.status_code(), 409, "approving twice does not confirm");
 
-    assert_eq!(
-        second.post(&format!("/admin/grants/{id}/confirm")).await.status_code(),
-        303
-    );
+    assert_eq!(confirm(&second, id).await.status_code(), 303);
     assert_eq!(status_of(&app, id).await, "approved");
     let (number, by): (i32, uuid::Uuid) =
         sqlx::query_as("select recipient_number, second_approved_by from grant_applications")
@@ -100,10 +97,7 @@ async fn above_the_threshold_a_different_admin_must_confirm(pool: PgPool) {
             .await
             .expect("row");
     assert_eq!((number, by), (1, second_id));
-    assert_eq!(
-        second.post(&format!("/admin/grants/{id}/confirm")).await.status_code(),
-        409
-    );
+    assert_eq!(confirm(&second, id).await.status_code(), 409);
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
@@ -121,10 +115,7 @@ async fn nobody_approves_an_application_they_entered(pool: PgPool) {
     let big = shortlisted(&admin, "Ray Chen", "9000").await;
     let (other, _) = another_admin(&app, "other@example.org").await;
     assert_eq!(approve(&other, big, "9000", "").await.status_code(), 303);
-    assert_eq!(
-        admin.post(&format!("/admin/grants/{big}/confirm")).await.status_code(),
-        403
-    );
+    assert_eq!(confirm(&admin, big).await.status_code(), 403);
     assert_eq!(status_of(&app, big).await, "awaiting_second_approval");
 }
 
@@ -295,10 +286,7 @@ async fn recipient_numbers_have_no_gaps_across_both_kinds_of_approval(pool: PgPo
         .post(&format!("/admin/grants/{declined}/decline"))
         .form(&[("reason", "Not eligible")])
         .await;
-    assert_eq!(
-        second.post(&format!("/admin/grants/{big}/confirm")).await.status_code(),
-        303
-    );
+    assert_eq!(confirm(&second, big).await.status_code(), 303);
     let numbers: Vec<(String, i32)> = sqlx::query_as(
         "select recipient_name, recipient_number from grant_applications where recipient_number is not null
          order by recipient_number",

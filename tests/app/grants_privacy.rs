@@ -1,10 +1,11 @@
 //! Nothing private about a grant reaches a public response: a marker goes into
-//! every private field (injury, contact, payment, notes, decline reasons, and the
-//! name of a recipient who did not consent), then every public page is searched.
+//! every private field (injury, contact, K9 items, payment, notes, decline reasons,
+//! and the name of a recipient who did not consent), then every public page is searched.
 
 use sqlx::PgPool;
 
-use crate::grants::{another_admin, application, approve, enter, shortlisted};
+use crate::grants::{another_admin, application, approve, confirm, enter, shortlisted};
+use crate::grants_k9::k9_application;
 use crate::helpers::{Role, TestApp, page_text, text_of, with};
 
 const MARKER: &str = "GRANT-MARKER-9c1e";
@@ -59,6 +60,9 @@ async fn no_private_grant_field_reaches_a_public_response(pool: PgPool) {
         .form(&private_application(&format!("Unnamed {MARKER}"), false))
         .await;
     assert_eq!(response.status_code(), 303);
+    // A K9 equipment application: the items asked for stay with the grant team too.
+    let k9 = k9_application(&format!("Handler {MARKER}"), &format!("items {MARKER}"));
+    assert_eq!(visitor.post("/grants/apply").form(&k9).await.status_code(), 303);
 
     // Counted and paid, without consent: the name stays private too.
     let hidden = enter(&staff, &private_application(&format!("Hidden {MARKER}"), false)).await;
@@ -71,10 +75,7 @@ async fn no_private_grant_field_reaches_a_public_response(pool: PgPool) {
             .await;
         staff.post(&format!("/staff/grants/{id}/shortlist")).await;
         assert_eq!(approve(&admin, id, "9000", "").await.status_code(), 303);
-        assert_eq!(
-            second.post(&format!("/admin/grants/{id}/confirm")).await.status_code(),
-            303
-        );
+        assert_eq!(confirm(&second, id).await.status_code(), 303);
     }
     let paid = admin
         .post(&format!("/admin/grants/{hidden}/payment"))
@@ -90,7 +91,12 @@ async fn no_private_grant_field_reaches_a_public_response(pool: PgPool) {
         .post(&format!("/admin/grants/{declined}/decline"))
         .form(&[("reason", format!("reason {MARKER}"))])
         .await;
-    assert_eq!(app.count("select count(*) from grant_applications").await, 4);
+    assert_eq!(app.count("select count(*) from grant_applications").await, 5);
+    assert_eq!(
+        app.count("select count(*) from grant_applications where items_requested like '%9c1e%'")
+            .await,
+        1
+    );
     assert_eq!(app.count("select count(*) from grant_notes").await, 2);
 
     // Staff read their messages first, so no flash carries a record into a page.

@@ -1,5 +1,5 @@
 //! The numbers: monthly and yearly totals in the program's time zone (America/New_York),
-//! the public totals, the settings, and the CSV export.
+//! the public totals and the settings. The export is in `grants_export`.
 
 use axum_test::TestServer;
 use chrono::Duration;
@@ -7,21 +7,21 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::grants::{application, approve, enter};
-use crate::helpers::{PASSWORD, Role, TestApp, page_text, sign_in, text_of, with};
+use crate::helpers::{PASSWORD, Role, TestApp, page_text, sign_in, text_of};
 
 /// A fresh browser signed in as an existing account (sessions expire as the clock moves).
-async fn as_user(app: &TestApp, email: &str) -> TestServer {
+pub async fn as_user(app: &TestApp, email: &str) -> TestServer {
     let browser = app.browser();
     assert_eq!(sign_in(&browser, email, PASSWORD).await.status_code(), 303);
     browser
 }
 
-struct Desk {
-    staff: TestServer,
-    admin: TestServer,
+pub struct Desk {
+    pub staff: TestServer,
+    pub admin: TestServer,
 }
 
-async fn desk(app: &TestApp) -> Desk {
+pub async fn desk(app: &TestApp) -> Desk {
     Desk {
         staff: as_user(app, "staff@example.org").await,
         admin: as_user(app, "admin@example.org").await,
@@ -29,7 +29,7 @@ async fn desk(app: &TestApp) -> Desk {
 }
 
 /// Enters, shortlists and approves (at or below the threshold, so it counts at once).
-async fn grant(desk: &Desk, name: &str, amount: &str, month: &str) -> Uuid {
+pub async fn grant(desk: &Desk, name: &str, amount: &str, month: &str) -> Uuid {
     let id = enter(&desk.staff, &application(name, amount)).await;
     desk.staff.post(&format!("/staff/grants/{id}/shortlist")).await;
     let response = approve(&desk.admin, id, amount, month).await;
@@ -152,55 +152,26 @@ async fn admins_change_the_settings_and_the_trail_says_so(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
-async fn the_export_lists_the_years_counted_grants_for_the_books(pool: PgPool) {
+async fn the_dashboard_lists_what_waits_at_each_step(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
     app.create_user("admin@example.org", "Ada Admin", Role::Admin).await;
     let d = desk(&app).await;
-    let paid = grant(&d, "Kim Ortiz", "3000", "").await;
-    let paying = d
-        .admin
-        .post(&format!("/admin/grants/{paid}/payment"))
-        .form(&[
-            ("paid_on", "2026-11-23"),
-            ("method", "check"),
-            ("payment_reference", "Check 1001"),
-        ])
-        .await;
-    assert_eq!(paying.status_code(), 303);
-    let hostile = with(
-        application("=HYPERLINK(\"http://evil.example\")", "1500.25"),
-        "agency",
-        "Metro, \"North\"",
-    );
-    let id = enter(&d.staff, &hostile).await;
-    d.staff.post(&format!("/staff/grants/{id}/shortlist")).await;
-    assert_eq!(approve(&d.admin, id, "1500.25", "2026-10").await.status_code(), 303);
-    grant(&d, "Next Year", "1000", "2027-01").await;
-    enter(&d.staff, &application("Not Decided", "500")).await;
-
-    let response = d.admin.get("/admin/grants/export.csv?year=2026").await;
-    assert_eq!(response.status_code(), 200);
-    assert_eq!(response.header("content-type"), "text/csv; charset=utf-8");
-    assert_eq!(
-        response.header("content-disposition"),
-        "attachment; filename=\"grants-2026.csv\""
-    );
-    let csv = response.text();
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(
-        lines,
-        vec![
-            "recipient_number,reference,month,kind,recipient,agency,amount_requested,amount_approved,approved_by,confirmed_by,counted_on,status,paid_on,payment_method,payment_reference",
-            "1,G-2026-000001,2026-11,injury,Kim Ortiz,Orlando Police Department,3000.00,3000.00,admin@example.org,,2026-11-23,paid,2026-11-23,check,Check 1001",
-            "2,G-2026-000002,2026-10,injury,\"'=HYPERLINK(\"\"http://evil.example\"\")\",\"Metro, \"\"North\"\"\",1500.25,1500.25,admin@example.org,,2026-11-23,approved,,,",
-        ]
-    );
-    let next = d.admin.get("/admin/grants/export.csv?year=2027").await.text();
-    assert_eq!(next.lines().count(), 2);
-    assert_eq!(
-        d.admin.get("/admin/grants/export.csv?year=1066").await.status_code(),
-        400
-    );
-    assert_eq!(d.staff.get("/admin/grants/export.csv").await.status_code(), 403);
+    enter(&d.staff, &application("New One", "500")).await;
+    let shortlisted = enter(&d.staff, &application("Short Listed", "700")).await;
+    d.staff.post(&format!("/staff/grants/{shortlisted}/shortlist")).await;
+    let big = enter(&d.staff, &application("Big One", "9000")).await;
+    d.staff.post(&format!("/staff/grants/{big}/shortlist")).await;
+    assert_eq!(approve(&d.admin, big, "9000", "").await.status_code(), 303);
+    grant(&d, "To Be Paid", "1000", "").await;
+    let text = page_text(&dashboard(&d).await);
+    for expected in [
+        "To review, by staff (1) G-2026-000001: New One, asked $500.00",
+        "To decide (1) G-2026-000002: Short Listed, asked $700.00",
+        "To confirm (1) G-2026-000003: Big One, approved $9,000.00 for November 2026",
+        "To pay (1)",
+        "G-2026-000004: To Be Paid, $1,000.00 for November 2026",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
 }

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, screenshot,
-  setUpAdminAndSignIn, signIn,
+  setUpAdminAndSignIn, signIn, ADMIN_PASSWORD,
 } from '../lib/harness.mjs';
 
 const SECOND_PASSWORD = 'harbor thistle copper 1987 lantern';
@@ -81,8 +81,17 @@ test('an application becomes a confirmed, paid grant that meets the month', asyn
   assert.match(await admin.locator('#status').innerText(), /Shortlisted/);
 
   // The first admin approves 12,000 dollars for this month: above $5,000, so it waits.
+  // Approving asks for the admin's password again: a wrong one is refused beside the field.
   await admin.getByLabel('Amount to give, in dollars').fill('12,000');
   await assertAccessible(admin, 'approval form');
+  await admin.getByLabel('Your password').fill('not the right password');
+  await admin.getByRole('button', { name: 'Approve', exact: true }).click();
+  assert.match(await admin.locator('#password-error').innerText(), /not your password/);
+  assert.match(await admin.locator('#status').innerText(), /Shortlisted/);
+  assert.equal(await admin.getByLabel('Amount to give, in dollars').inputValue(), '12,000', 'the amount stays');
+  assert.equal(await admin.getByLabel('Your password').inputValue(), '', 'the password is not sent back');
+  await assertAccessible(admin, 'approval form with a wrong password');
+  await admin.getByLabel('Your password').fill(ADMIN_PASSWORD);
   await admin.getByRole('button', { name: 'Approve', exact: true }).click();
   assert.match(await admin.locator('.flash-success').innerText(), /second admin/);
   assert.match(await admin.locator('#status').innerText(), /waiting for a second admin/);
@@ -100,6 +109,7 @@ test('an application becomes a confirmed, paid grant that meets the month', asyn
   await signIn(second, 'treasurer@example.org', SECOND_PASSWORD);
   await second.goto(applicationUrl);
   await assertAccessible(second, 'application awaiting confirmation');
+  await second.getByLabel('Your password').fill(SECOND_PASSWORD);
   await second.getByRole('button', { name: 'Confirm the approval' }).click();
   assert.match(await second.locator('.flash-success').innerText(), /recipient number 1/);
 

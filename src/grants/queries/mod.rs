@@ -1,11 +1,14 @@
-//! SQL for grant applications: receive, read, review, decide, pay. Every change
-//! of step is a conditional update or runs under the row lock taken by [`lock`],
-//! so two people acting at once cannot both move the same application.
+//! SQL for grant applications: receive them, read one, its notes and the queue.
+//! What moves an application from step to step is in [`steps`].
+
+mod steps;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgConnection, PgExecutor};
+use chrono_tz::Tz;
+use sqlx::PgExecutor;
 use uuid::Uuid;
 
+pub use self::steps::*;
 use super::form::ApplicationInput;
 use super::model::{Application, GrantKind, GrantStatus, PaymentMethod};
 use crate::heroes::model::Service;
@@ -23,9 +26,9 @@ pub async fn insert(
         r#"insert into grant_applications
              (id, reference, kind, recipient_name, rank_title, service, agency, agency_place, consent_to_name,
               injury_date, circumstances, amount_requested_cents, nominator_name, nominator_relationship,
-              contact_phone, contact_email, submitted_at, entered_by, updated_at)
+              contact_phone, contact_email, submitted_at, entered_by, updated_at, items_requested)
            values ($1, 'G-' || $2::int || '-' || lpad(nextval('grant_reference_seq')::text, 6, '0'),
-                   $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17)
+                   $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $19)
            returning reference"#,
         id,
         year,
@@ -44,7 +47,8 @@ pub async fn insert(
         input.contact_phone,
         input.contact_email,
         now,
-        entered_by
+        entered_by,
+        input.items_requested
     )
     .fetch_one(db)
     .await?;
@@ -57,7 +61,7 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Appl
         r#"select a.id, a.reference, a.kind as "kind: GrantKind", a.recipient_name, a.rank_title,
                   a.service as "service: Service", a.agency, a.agency_place, a.consent_to_name,
                   a.injury_date, a.circumstances, a.amount_requested_cents, a.nominator_name,
-                  a.nominator_relationship, a.contact_phone, a.contact_email,
+                  a.nominator_relationship, a.contact_phone, a.contact_email, a.items_requested,
                   a.status as "status: GrantStatus", a.submitted_at as "submitted_at: DateTime<Utc>",
                   a.entered_by, eu.display_name as "entered_by_name?",
                   su.display_name as "shortlisted_by_name?",
@@ -76,176 +80,6 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Appl
     )
     .fetch_optional(db)
     .await
-}
-
-/// What a decision needs to know, read under a row lock held until the
-/// transaction ends: whoever comes second waits, then sees the new step.
-pub struct Locked {
-    pub status: GrantStatus,
-    pub reference: String,
-    pub entered_by: Option<Uuid>,
-    pub first_approved_by: Option<Uuid>,
-    pub approved_cents: Option<i64>,
-    pub grant_month: Option<NaiveDate>,
-}
-
-pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Locked>> {
-    sqlx::query_as!(
-        Locked,
-        r#"select status as "status: GrantStatus", reference, entered_by, first_approved_by, approved_cents,
-                  grant_month
-           from grant_applications where id = $1 for update"#,
-        id
-    )
-    .fetch_optional(conn)
-    .await
-}
-
-/// Marks a new application as reviewed and recommended; false when it was not new.
-pub async fn shortlist(db: impl PgExecutor<'_>, id: Uuid, actor: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
-    let done = sqlx::query!(
-        "update grant_applications set status = 'shortlisted', shortlisted_at = $2, shortlisted_by = $3,
-                updated_at = $2
-         where id = $1 and status = 'submitted'",
-        id,
-        now,
-        actor
-    )
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// The next recipient number. The update locks the counter row until the
-/// transaction ends, so numbers are consecutive and a rolled-back approval
-/// gives its number back.
-pub async fn next_recipient_number(conn: &mut PgConnection) -> sqlx::Result<i32> {
-    sqlx::query_scalar!("update grant_recipient_counter set last_number = last_number + 1 returning last_number")
-        .fetch_one(conn)
-        .await
-}
-
-/// A first approval above the threshold: amount and month set, not counted yet.
-pub async fn approve_pending(
-    conn: &mut PgConnection,
-    id: Uuid,
-    cents: i64,
-    month: NaiveDate,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update grant_applications set status = 'awaiting_second_approval', approved_cents = $2, grant_month = $3,
-                first_approved_by = $4, first_approved_at = $5, updated_at = $5
-         where id = $1",
-        id,
-        cents,
-        month,
-        actor,
-        now
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// A final approval by one admin (at or below the threshold): counted at once.
-pub async fn approve_counted(
-    conn: &mut PgConnection,
-    id: Uuid,
-    cents: i64,
-    month: NaiveDate,
-    actor: Uuid,
-    number: i32,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update grant_applications set status = 'approved', approved_cents = $2, grant_month = $3,
-                first_approved_by = $4, first_approved_at = $6, recipient_number = $5, counted_at = $6,
-                updated_at = $6
-         where id = $1",
-        id,
-        cents,
-        month,
-        actor,
-        number,
-        now
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// The second admin's confirmation: the grant counts from now.
-pub async fn confirm(
-    conn: &mut PgConnection,
-    id: Uuid,
-    actor: Uuid,
-    number: i32,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update grant_applications set status = 'approved', second_approved_by = $2, second_approved_at = $4,
-                recipient_number = $3, counted_at = $4, updated_at = $4
-         where id = $1",
-        id,
-        actor,
-        number,
-        now
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn decline(
-    conn: &mut PgConnection,
-    id: Uuid,
-    reason: &str,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update grant_applications set status = 'declined', decline_reason = $2, declined_by = $3,
-                declined_at = $4, updated_at = $4
-         where id = $1",
-        id,
-        reason,
-        actor,
-        now
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub struct Payment {
-    pub paid_on: NaiveDate,
-    pub method: PaymentMethod,
-    pub reference: String,
-}
-
-pub async fn record_payment(
-    conn: &mut PgConnection,
-    id: Uuid,
-    payment: &Payment,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update grant_applications set status = 'paid', paid_on = $2, payment_method = $3, payment_reference = $4,
-                paid_recorded_by = $5, paid_recorded_at = $6, updated_at = $6
-         where id = $1",
-        id,
-        payment.paid_on,
-        payment.method as PaymentMethod,
-        payment.reference,
-        actor,
-        now
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 pub struct Note {
@@ -286,6 +120,9 @@ pub async fn add_note(
     Ok(())
 }
 
+/// An approved grant still unpaid after this many days stands out.
+pub const UNPAID_ALERT_DAYS: i64 = 30;
+
 /// One line of the staff queue.
 #[derive(Clone)]
 pub struct QueueRow {
@@ -299,11 +136,25 @@ pub struct QueueRow {
     pub approved_cents: Option<i64>,
     pub grant_month: Option<NaiveDate>,
     pub submitted_at: DateTime<Utc>,
+    /// When the grant started counting (its final approval); None before.
+    pub counted_at: Option<DateTime<Utc>>,
 }
 
 impl QueueRow {
     pub fn asked(&self) -> String {
         super::money::dollars(self.amount_requested_cents)
+    }
+
+    /// How many days an approved grant has waited for its payment, counted in
+    /// calendar days of the program's time zone from the day it started counting;
+    /// only once that is more than [`UNPAID_ALERT_DAYS`], so it stands out.
+    pub fn unpaid_too_long(&self, today: NaiveDate, zone: Tz) -> Option<i64> {
+        if self.status != GrantStatus::Approved {
+            return None;
+        }
+        let approved_on = self.counted_at?.with_timezone(&zone).date_naive();
+        let days = (today - approved_on).num_days();
+        (days > UNPAID_ALERT_DAYS).then_some(days)
     }
 
     /// "$12,000.00 for November 2026", once approved.
@@ -323,7 +174,7 @@ pub async fn queue(db: impl PgExecutor<'_>, steps: &[GrantStatus], limit: i64) -
         QueueRow,
         r#"select id, reference, kind as "kind: GrantKind", recipient_name, agency, status as "status: GrantStatus",
                   amount_requested_cents, approved_cents, grant_month,
-                  submitted_at as "submitted_at: DateTime<Utc>"
+                  submitted_at as "submitted_at: DateTime<Utc>", counted_at as "counted_at: DateTime<Utc>"
            from grant_applications where status::text = any($1)
            order by submitted_at, id
            limit $2"#,
