@@ -8,6 +8,7 @@
 //! - [`audit`]: the trail of who changed what, and the admin page that reads it.
 //! - [`heroes`]: fallen responders, their private contacts, photos, CSV import.
 //! - [`runs`]: runners, scheduled runs, numbered miles, the backlog.
+//! - [`flags`]: each mile's flag and handwritten note, on their way to the family.
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod flags;
 pub mod heroes;
 pub mod ops;
 pub mod public;
@@ -82,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes::routes())
         .merge(heroes::routes())
         .merge(runs::routes())
+        .merge(flags::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -107,13 +107,15 @@ async fn prefilled(
         .await?;
     let own_runner = queries::runner_of_user(&state.pool, me.id).await?;
     let run_runner = match run {
-        Some(run) => sqlx::query_scalar!(
-            "select rr.runner_id from run_runners rr join runners r on r.id = rr.runner_id
+        Some(run) => {
+            sqlx::query_scalar!(
+                "select rr.runner_id from run_runners rr join runners r on r.id = rr.runner_id
              where rr.run_id = $1 and r.active order by r.name limit 1",
-            run.id
-        )
-        .fetch_optional(&state.pool)
-        .await?,
+                run.id
+            )
+            .fetch_optional(&state.pool)
+            .await?
+        }
         None => None,
     };
     let tick = Some("on".to_string());
@@ -272,6 +274,8 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     }
+    // The flag carried on this mile starts its way in the same transaction.
+    crate::flags::create_for_mile(&mut tx, id, &hero, &me, &ip, now).await?;
     audit::record(
         &mut *tx,
         Event {

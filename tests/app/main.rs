@@ -7,6 +7,8 @@ mod helpers;
 mod access;
 mod accounts_admin;
 mod audit;
+mod flags;
+mod flags_pages;
 mod heroes;
 mod honor_roll;
 mod import;
