@@ -48,7 +48,8 @@ impl BoardPage {
 }
 
 pub async fn board(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
-    let open = queries::open_flags(&state.pool).await?;
+    // Every open flag: the board exists so that none is forgotten.
+    let open = queries::board(&state.pool, false, i64::MAX).await?;
     let total = open.len();
     let mut groups: Vec<Group> = Step::ALL
         .into_iter()
@@ -68,7 +69,7 @@ pub async fn board(Staff(_): Staff, layout: Layout, State(state): State<AppState
         layout,
         groups,
         open: total,
-        delivered: queries::recently_delivered(&state.pool, 20).await?,
+        delivered: queries::board(&state.pool, true, 20).await?,
         today: state.today(),
     })
 }

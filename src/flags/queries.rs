@@ -73,8 +73,9 @@ pub struct BoardRow {
     pub delivered_on: Option<NaiveDate>,
 }
 
-/// Every flag not yet delivered, the one whose mile was run longest ago first.
-pub async fn open_flags(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<BoardRow>> {
+/// The board's rows: every flag not yet delivered, the one whose mile was run
+/// longest ago first; or (`delivered`) the `limit` delivered most recently.
+pub async fn board(db: impl PgExecutor<'_>, delivered: bool, limit: i64) -> sqlx::Result<Vec<BoardRow>> {
     sqlx::query_as!(
         BoardRow,
         r#"select f.id, f.step as "step: Step", f.kind as "kind: FlagKind", m.number as mile_number,
@@ -82,25 +83,10 @@ pub async fn open_flags(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<BoardRow>> 
                   f.recipient_kind as "recipient_kind: ContactKind", f.recipient_name,
                   f.carrier as "carrier: Carrier", f.tracking_number, f.delivered_on
            from flags f join miles m on m.id = f.mile_id join heroes h on h.id = m.hero_id
-           where m.voided_at is null and f.step <> 'delivered'
-           order by m.run_date, m.number"#
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// The flags delivered most recently.
-pub async fn recently_delivered(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<BoardRow>> {
-    sqlx::query_as!(
-        BoardRow,
-        r#"select f.id, f.step as "step: Step", f.kind as "kind: FlagKind", m.number as mile_number,
-                  m.run_date as mile_date, h.id as hero_id, h.full_name as hero_name,
-                  f.recipient_kind as "recipient_kind: ContactKind", f.recipient_name,
-                  f.carrier as "carrier: Carrier", f.tracking_number, f.delivered_on
-           from flags f join miles m on m.id = f.mile_id join heroes h on h.id = m.hero_id
-           where m.voided_at is null and f.step = 'delivered'
-           order by f.delivered_on desc, m.number desc
-           limit $1"#,
+           where m.voided_at is null and (f.step = 'delivered') = $1
+           order by case when $1 then f.delivered_on end desc, m.run_date, m.number
+           limit $2"#,
+        delivered,
         limit
     )
     .fetch_all(db)
@@ -320,63 +306,4 @@ pub async fn apply(
         }
     };
     Ok(done.rows_affected() == 1)
-}
-
-/// The recipient, copied onto the flag; refused (`false`) once the flag has been sent.
-pub struct Recipient {
-    pub contact_id: Uuid,
-    pub kind: ContactKind,
-    pub name: String,
-    pub address: String,
-}
-
-pub async fn set_recipient(
-    conn: &mut PgConnection,
-    id: Uuid,
-    recipient: &Recipient,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query!(
-        "update flags set recipient_contact_id = $2, recipient_kind = $3, recipient_name = $4, recipient_address = $5,
-                updated_at = $6, updated_by = $7
-         where id = $1 and step in ('waiting_for_note', 'note_written', 'ready', 'returned')",
-        id,
-        recipient.contact_id,
-        recipient.kind as ContactKind,
-        recipient.name,
-        recipient.address,
-        now,
-        actor
-    )
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Saves a recipient entered new as one of the hero's private contacts.
-pub async fn insert_contact(
-    conn: &mut PgConnection,
-    hero_id: Uuid,
-    recipient: &Recipient,
-    relationship: &str,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "insert into hero_contacts (id, hero_id, kind, name, relationship, postal_address,
-                                    created_at, created_by, updated_at, updated_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8)",
-        recipient.contact_id,
-        hero_id,
-        recipient.kind as ContactKind,
-        recipient.name,
-        relationship,
-        recipient.address,
-        now,
-        actor
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -1,22 +1,25 @@
 //! Choosing who receives a flag: one of the hero's private contacts, or a new
 //! person entered here (then also saved as a contact). The name and address are
 //! copied onto the flag, so the slip shows where it was sent even if the contact
-//! changes later. Private: staff pages and the packing slip only.
+//! changes later. Private: staff pages and the packing slip only. The SQL that
+//! writes a recipient lives here, next to its only caller (as in `heroes::contacts`).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
+use sqlx::PgConnection;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::model::Step;
 use super::moves::{Ctx, refuse};
 use super::page::StepForm;
-use super::queries::{self, Flag, Recipient};
+use super::queries::{self, Flag};
 use crate::accounts::session::Staff;
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -182,9 +185,9 @@ pub async fn save(
     let now = ctx.state.now();
     let mut tx = ctx.state.pool.begin().await?;
     if let Some(relationship) = &new_contact {
-        queries::insert_contact(&mut tx, flag.hero_id, &recipient, relationship, ctx.me.id, now).await?;
+        insert_contact(&mut tx, flag.hero_id, &recipient, relationship, ctx.me.id, now).await?;
     }
-    if !queries::set_recipient(&mut tx, flag.id, &recipient, ctx.me.id, now).await? {
+    if !set_recipient(&mut tx, flag.id, &recipient, ctx.me.id, now).await? {
         tx.rollback().await?;
         let current = queries::find(&ctx.state.pool, flag.id)
             .await?
@@ -218,4 +221,63 @@ pub async fn save(
     )
     .await?;
     Ok(Redirect::to(&format!("/staff/flags/{}", flag.id)).into_response())
+}
+
+/// The recipient, copied onto the flag; refused (`false`) once the flag has been sent.
+pub struct Recipient {
+    pub contact_id: Uuid,
+    pub kind: ContactKind,
+    pub name: String,
+    pub address: String,
+}
+
+pub async fn set_recipient(
+    conn: &mut PgConnection,
+    id: Uuid,
+    recipient: &Recipient,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update flags set recipient_contact_id = $2, recipient_kind = $3, recipient_name = $4, recipient_address = $5,
+                updated_at = $6, updated_by = $7
+         where id = $1 and step in ('waiting_for_note', 'note_written', 'ready', 'returned')",
+        id,
+        recipient.contact_id,
+        recipient.kind as ContactKind,
+        recipient.name,
+        recipient.address,
+        now,
+        actor
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Saves a recipient entered new as one of the hero's private contacts.
+pub async fn insert_contact(
+    conn: &mut PgConnection,
+    hero_id: Uuid,
+    recipient: &Recipient,
+    relationship: &str,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into hero_contacts (id, hero_id, kind, name, relationship, postal_address,
+                                    created_at, created_by, updated_at, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8)",
+        recipient.contact_id,
+        hero_id,
+        recipient.kind as ContactKind,
+        recipient.name,
+        relationship,
+        recipient.address,
+        now,
+        actor
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
