@@ -9,6 +9,7 @@
 //! - [`heroes`]: fallen responders, their private contacts, photos, CSV import.
 //! - [`runs`]: runners, scheduled runs, numbered miles, the backlog.
 //! - [`grants`]: grant applications, staff review, admin decisions, payments, monthly and yearly totals.
+//! - [`flags`]: each mile's flag and handwritten note, on their way to the family.
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
@@ -22,6 +23,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod flags;
 pub mod grants;
 pub mod heroes;
 pub mod ops;
@@ -86,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(heroes::routes())
         .merge(runs::routes())
         .merge(grants::routes())
+        .merge(flags::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -23,6 +23,7 @@ struct DashboardPage {
     upcoming: Vec<Run>,
     backlog: Vec<BacklogHero>,
     backlog_total: i64,
+    flags_overdue: i64,
     today: chrono::NaiveDate,
 }
 
@@ -39,6 +40,7 @@ async fn dashboard(Staff(_): Staff, layout: Layout, State(state): State<AppState
         upcoming: runs::runs_around(&state.pool, today, true, 7).await?,
         backlog: runs::backlog(&state.pool, 10).await?,
         backlog_total: runs::backlog_count(&state.pool).await?,
+        flags_overdue: crate::flags::board::count_overdue(&state.pool, today).await?,
         today,
     })
 }

@@ -1,12 +1,15 @@
 //! One public page per confirmed hero. Drafts are a 404, exactly like a hero
 //! who does not exist; contacts are never read here. Once a mile is run in
-//! the hero's honour, the page says so.
+//! the hero's honour, the page says so, and once its flag is delivered, when
+//! and to whom in general terms ("to the family"), never a name or address.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
 use crate::error::AppError;
+use crate::flags::model::public_recipient;
+use crate::flags::queries::public_deliveries;
 use crate::heroes::model::Hero;
 use crate::heroes::queries;
 use crate::runs::model::{ordinal, with_commas};
@@ -22,6 +25,8 @@ pub struct Honor {
     pub runner: String,
     pub place: String,
     pub video_url: String,
+    /// "Flag delivered to the family on 2 March 2026."
+    pub flag: Option<String>,
 }
 
 #[derive(Template)]
@@ -37,10 +42,18 @@ pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): Pat
         .await?
         .filter(Hero::is_confirmed)
         .ok_or(AppError::NotFound)?;
+    let deliveries = public_deliveries(&state.pool, id).await?;
     let honors = miles_of_hero(&state.pool, id)
         .await?
         .into_iter()
         .map(|m| Honor {
+            flag: deliveries.iter().find(|d| d.mile_id == m.id).map(|d| {
+                format!(
+                    "Flag delivered to {} on {}.",
+                    public_recipient(d.recipient_kind),
+                    d.delivered_on.format("%-d %B %Y")
+                )
+            }),
             number: with_commas(m.number.into()),
             k9: m.k9_number.map(|n| ordinal(n.into())),
             date: m.run_date.format("%-d %B %Y").to_string(),

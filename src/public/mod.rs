@@ -35,14 +35,17 @@ struct HomePage {
     layout: Layout,
     miles: String,
     waiting: String,
+    flags_delivered: String,
 }
 
 async fn home(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
     let miles = crate::runs::queries::count_miles(&state.pool).await?;
     let waiting = crate::runs::queries::backlog_count(&state.pool).await?;
+    let flags_delivered = crate::flags::queries::count_delivered(&state.pool).await?;
     render(&HomePage {
         layout,
         miles: with_commas(miles),
         waiting: with_commas(waiting),
+        flags_delivered: with_commas(flags_delivered),
     })
 }

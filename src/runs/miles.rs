@@ -274,6 +274,8 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     }
+    // The flag carried on this mile starts its way in the same transaction.
+    crate::flags::create_for_mile(&mut tx, id, &hero, &me, &ip, now).await?;
     audit::record(
         &mut *tx,
         Event {

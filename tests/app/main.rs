@@ -7,6 +7,8 @@ mod helpers;
 mod access;
 mod accounts_admin;
 mod audit;
+mod flags;
+mod flags_pages;
 mod grants;
 mod grants_decisions;
 mod grants_export;

@@ -1,8 +1,11 @@
 //! Nothing private reaches a public response: a marker goes into every private
 //! field, then every public page, feed and export is fetched and searched for it.
+//! Flags carry it too: the recipient's name and address, the note, who confirmed
+//! the delivery and why a flag came back.
 
 use sqlx::PgPool;
 
+use crate::flags::{SHIP, log_mile, post, runner, write_note};
 use crate::helpers::{Role, TestApp, hero_form, with};
 
 const MARKER: &str = "PRIVATE-MARKER-7f3a";
@@ -57,6 +60,44 @@ async fn no_private_field_reaches_a_public_response(pool: PgPool) {
     }
     assert_eq!(app.count("select count(*) from hero_contacts").await, 3);
 
+    // The hero's flag goes to the family contact, comes back once, and is delivered.
+    let runner = runner(&app).await;
+    let flag = log_mile(&app, &staff, hero, runner, "2026-11-20").await;
+    let family: uuid::Uuid = sqlx::query_scalar("select id from hero_contacts where hero_id = $1 and kind = 'family'")
+        .bind(hero)
+        .fetch_one(&app.pool)
+        .await
+        .expect("family contact");
+    let chosen = staff
+        .post(&format!("/staff/flags/{flag}/recipient"))
+        .form(&[("contact", family.to_string())])
+        .await;
+    assert_eq!(chosen.status_code(), 303);
+    assert_eq!(
+        write_note(&staff, flag, &format!("Note {MARKER}"), None)
+            .await
+            .status_code(),
+        303
+    );
+    let came_back = [
+        ("returned_on", "2026-11-23"),
+        ("return_reason", &format!("Reason {MARKER}")),
+    ];
+    let delivered = [
+        ("delivered_on", "2026-11-23"),
+        ("confirmed_by", &format!("Who {MARKER}")),
+    ];
+    for (action, form) in [
+        ("ready", &[][..]),
+        ("ship", SHIP),
+        ("return", &came_back[..]),
+        ("ready", &[][..]),
+        ("ship", SHIP),
+        ("deliver", &delivered[..]),
+    ] {
+        assert_eq!(post(&staff, flag, action, form).await.status_code(), 303, "{action}");
+    }
+
     // The staff browser has read its "contact saved" messages before it looks.
     staff.get("/staff").await;
     for visitor in [app.browser(), staff] {
@@ -70,4 +111,13 @@ async fn no_private_field_reaches_a_public_response(pool: PgPool) {
             assert!(!body.contains(MARKER), "{url} leaks a private field");
         }
     }
+    let public = app.browser().get(&format!("/heroes/{hero}")).await.text();
+    assert!(public.contains("Flag delivered to the family on 23 November 2026."));
+    // The flag's own pages are for staff: a visitor is sent to sign in.
+    for page in ["", "/card", "/slip", "/recipient", "/note", "/scan"] {
+        let response = app.browser().get(&format!("/staff/flags/{flag}{page}")).await;
+        assert_eq!(response.status_code(), 303, "{page}");
+        assert!(!response.text().contains(MARKER));
+    }
+    assert!(!app.browser().get("/staff/flags").await.text().contains(MARKER));
 }
