@@ -5,6 +5,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import os from 'node:os';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -49,6 +50,8 @@ export async function startServer() {
       COOKIE_SECURE: 'false',
       // Journeys read a page right after changing it; the cache has its own Rust test.
       PUBLIC_CACHE_SECONDS: '0',
+      // Uploads of a journey go to a folder of its own, never into the repository.
+      UPLOADS_DIR: path.join(os.tmpdir(), `honor-mile-browser-${process.pid}-${port}`),
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
