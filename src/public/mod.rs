@@ -1,6 +1,7 @@
 //! The public site: what visitors see without an account. Nothing here reads a
 //! draft hero, a contact, or any other private field.
 
+pub mod api;
 pub mod hero;
 pub mod honor_roll;
 pub mod roll_filter;
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/honor-roll/years", get(honor_roll::by_year))
         .route("/heroes/{id}", get(hero::page))
         .route("/runs", get(runs::page))
+        .route("/api/heroes", get(api::heroes))
+        .route("/api/heroes/{id}", get(api::hero))
+        .route("/api/miles", get(api::miles))
+        .route("/api/openapi.json", get(api::openapi))
         .route("/runs.ics", get(runs::calendar))
 }
 

@@ -6,6 +6,7 @@ mod helpers;
 
 mod access;
 mod accounts_admin;
+mod api;
 mod audit;
 mod flags;
 mod flags_pages;

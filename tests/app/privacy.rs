@@ -26,6 +26,14 @@ fn public_urls(hero: uuid::Uuid, draft: uuid::Uuid) -> Vec<String> {
         "/honor-roll/years".into(),
         format!("/heroes/{hero}"),
         format!("/heroes/{draft}"),
+        "/runs".into(),
+        "/runs.ics".into(),
+        "/api/heroes".into(),
+        "/api/heroes?q=7f3a".into(),
+        format!("/api/heroes/{hero}"),
+        format!("/api/heroes/{draft}"),
+        "/api/miles".into(),
+        "/api/openapi.json".into(),
     ]
 }
 
