@@ -109,7 +109,9 @@ impl Config {
             session_absolute: Duration::from_secs(3600 * number("SESSION_ABSOLUTE_HOURS", 12)?),
             time_zone,
             trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false)?,
-            max_concurrent_hashes: usize::try_from(number("MAX_CONCURRENT_HASHES", cpus as u64)?).unwrap_or(cpus),
+            // Half the cores at most, so a burst of sign-ins leaves the rest to pages.
+            max_concurrent_hashes: usize::try_from(number("MAX_CONCURRENT_HASHES", (cpus / 2).max(1) as u64)?)
+                .unwrap_or(1),
             db_max_connections: u32::try_from(number("DB_MAX_CONNECTIONS", 10)?)
                 .map_err(|_| ConfigError("DB_MAX_CONNECTIONS is too large".into()))?,
             request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECONDS", 30)?),
