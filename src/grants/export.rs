@@ -15,6 +15,7 @@ use super::totals::{self, ExportRow};
 use crate::accounts::session::Admin;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::export::spreadsheet_cell;
 
 #[derive(Deserialize, Default)]
 pub struct ExportQuery {
@@ -58,16 +59,6 @@ fn parse_range(query: &ExportQuery, today: NaiveDate) -> Result<(NaiveDate, Naiv
         )));
     }
     Ok((from, to))
-}
-
-/// Spreadsheets run a cell that starts with one of these as a formula; a quote
-/// in front keeps names typed by the public as plain text.
-fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
 }
 
 fn plain_amount(cents: i64) -> String {
@@ -128,18 +119,18 @@ fn record(row: ExportRow) -> [String; 14] {
     [
         row.recipient_number.to_string(),
         row.reference.clone(),
-        cell(&row.recipient_name),
-        cell(&row.agency),
-        cell(&purpose(&row)),
+        spreadsheet_cell(&row.recipient_name),
+        spreadsheet_cell(&row.agency),
+        spreadsheet_cell(&purpose(&row)),
         plain_amount(row.approved_cents),
         row.granted_on.to_string(),
         row.grant_month.format("%Y-%m").to_string(),
-        cell(&how_selected(&row)),
+        spreadsheet_cell(&how_selected(&row)),
         plain_amount(row.amount_requested_cents),
         status.to_string(),
         row.paid_on.map(|d| d.to_string()).unwrap_or_default(),
         row.payment_method.map(|m| m.label().to_string()).unwrap_or_default(),
-        cell(&row.payment_reference.unwrap_or_default()),
+        spreadsheet_cell(&row.payment_reference.unwrap_or_default()),
     ]
 }
 

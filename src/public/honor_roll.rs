@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::heroes::model::{Cause, Service};
 use crate::heroes::regions::{Country, Region};
 use crate::state::AppState;
+use crate::web::export::spreadsheet_cell;
 use crate::web::{Layout, render};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -159,10 +160,10 @@ pub async fn export_csv(State(state): State<AppState>, Query(query): Query<RollQ
     for row in rows {
         writer
             .write_record([
-                row.full_name.as_str(),
-                &row.rank_title,
-                &row.agency,
-                &row.agency_city,
+                spreadsheet_cell(&row.full_name).as_str(),
+                &spreadsheet_cell(&row.rank_title),
+                &spreadsheet_cell(&row.agency),
+                &spreadsheet_cell(&row.agency_city),
                 &row.region,
                 &row.country,
                 row.service.label(),

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod client;
+pub mod export;
 pub mod forms;
 pub mod security;
 

@@ -225,3 +225,21 @@ async fn the_current_search_exports_as_csv(pool: PgPool) {
     assert_eq!(rows.len(), 2);
     assert_eq!(&rows[0][0], "Julian Becerra");
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_export_keeps_formula_like_names_as_plain_text(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.seed_heroes(&[(
+        "=HYPERLINK(\"http://evil.example\")",
+        "@Agency",
+        "US",
+        "TX",
+        "2020-01-01",
+    )])
+    .await;
+    let body = app.browser().get("/honor-roll.csv").await.text();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let row = reader.records().next().expect("one row").expect("a record");
+    assert_eq!(&row[0], "'=HYPERLINK(\"http://evil.example\")");
+    assert_eq!(&row[2], "'@Agency");
+}
