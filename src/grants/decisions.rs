@@ -22,6 +22,7 @@ use super::rules::{Refusal, may_approve, may_confirm, may_decline};
 use super::totals;
 use crate::accounts;
 use crate::accounts::session::{Admin, SessionUser};
+use crate::accounts::throttle;
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -73,17 +74,44 @@ pub(super) fn event<'a>(
 }
 
 /// Approving moves money, so the admin types their password again: a session
-/// left open on a shared computer is not enough to approve. Returns why the
-/// password is refused, if it is.
-async fn password_again(state: &AppState, me: &SessionUser, typed: &str) -> Result<Option<&'static str>, AppError> {
+/// left open on a shared computer is not enough to approve. Wrong passwords count
+/// with the account's sign-in failures (so guessing from a stolen session locks
+/// the account like guessing at sign-in does) and are in the audit trail.
+/// Returns why the password is refused, if it is.
+async fn password_again(
+    state: &AppState,
+    me: &SessionUser,
+    typed: &str,
+    ip: &str,
+) -> Result<Option<&'static str>, AppError> {
     if typed.is_empty() {
         return Ok(Some("Enter your password to approve."));
     }
     let user = accounts::queries::find_by_id(&state.pool, me.id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let matched = state.hasher.verify(typed, user.password_hash.as_deref()).await?;
-    Ok((!matched).then_some("This is not your password. Type it again to approve."))
+    let now = state.now();
+    let key = throttle::account_key(&user.email);
+    if throttle::locked_until(&state.pool, &key, now).await?.is_some() {
+        return Ok(Some("Too many wrong passwords: approving is paused for 15 minutes."));
+    }
+    if state.hasher.verify(typed, user.password_hash.as_deref()).await? {
+        return Ok(None);
+    }
+    let mut tx = state.pool.begin().await?;
+    throttle::record_failure(&mut *tx, &key, throttle::ACCOUNT_LIMIT, now).await?;
+    let event = Event {
+        actor_id: Some(me.id),
+        action: "grant.password_refused",
+        entity_type: "account",
+        entity_id: Some(me.id.to_string()),
+        summary: format!("{} typed a wrong password to approve a grant", me.email),
+        details: serde_json::json!({}),
+        client_ip: Some(ip),
+    };
+    audit::record(&mut *tx, event, now).await?;
+    tx.commit().await?;
+    Ok(Some("This is not your password. Type it again to approve."))
 }
 
 #[derive(Deserialize)]
@@ -109,7 +137,7 @@ pub async fn approve(
     let mut errors = FormErrors::default();
     let amount = errors.check("amount", Cents::parse(&form.amount, "Amount"));
     let month = errors.check("month", parse_month(&form.month, state.today()));
-    if let Some(why) = password_again(&state, &me, &form.password).await? {
+    if let Some(why) = password_again(&state, &me, &form.password, &ip).await? {
         errors.add("password", why);
     }
     let (Some(amount), Some(month), true) = (amount, month, errors.is_empty()) else {
@@ -187,7 +215,7 @@ pub async fn confirm(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    if let Some(why) = password_again(&state, &me, &form.password).await? {
+    if let Some(why) = password_again(&state, &me, &form.password, &ip).await? {
         let mut errors = FormErrors::default();
         errors.add("password", why);
         return show_page(

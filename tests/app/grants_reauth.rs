@@ -133,3 +133,35 @@ async fn a_wrong_or_empty_password_refuses_the_confirmation(pool: PgPool) {
     assert_eq!(confirm(&second, id).await.status_code(), 303);
     assert_eq!(status_of(&app, id).await, "approved");
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn guessing_the_password_to_approve_locks_the_account_like_sign_in(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let id = shortlisted(&staff, "Kim Ortiz", "3000").await;
+    let try_with = |password: &'static str| {
+        admin.post(&format!("/admin/grants/{id}/approve")).form(&[
+            ("amount", "2,500"),
+            ("month", "2026-10"),
+            ("password", password),
+        ])
+    };
+    for _ in 0..10 {
+        assert_eq!(try_with("a wrong guess here").await.status_code(), 422);
+    }
+    let locked = try_with(crate::helpers::PASSWORD).await;
+    assert_eq!(locked.status_code(), 422);
+    assert_eq!(
+        text_of(&locked.text(), "password-error").as_deref(),
+        Some("Too many wrong passwords: approving is paused for 15 minutes.")
+    );
+    assert_eq!(status_of(&app, id).await, "shortlisted", "nothing approved");
+    assert_eq!(
+        app.count("select count(*) from audit_log where action = 'grant.password_refused'")
+            .await,
+        10
+    );
+    let sign_in = crate::helpers::sign_in(&app.browser(), "admin@example.org", crate::helpers::PASSWORD).await;
+    assert_eq!(sign_in.status_code(), 429, "the account's sign-in is paused too");
+}
