@@ -24,7 +24,46 @@ struct DashboardPage {
     backlog: Vec<BacklogHero>,
     backlog_total: i64,
     flags_overdue: i64,
+    anniversaries: Vec<Anniversary>,
     today: chrono::NaiveDate,
+}
+
+/// A confirmed hero whose end of watch falls in the coming 14 days, so the
+/// program can reach out to the family.
+pub struct Anniversary {
+    pub id: uuid::Uuid,
+    pub full_name: String,
+    pub agency: String,
+    pub end_of_watch: chrono::NaiveDate,
+}
+
+impl Anniversary {
+    /// How many years it will be on the day.
+    pub fn years(&self, today: &chrono::NaiveDate) -> i32 {
+        use chrono::Datelike;
+        let this_year = today.year() - self.end_of_watch.year();
+        let passed = (self.end_of_watch.month(), self.end_of_watch.day()) < (today.month(), today.day());
+        if passed { this_year + 1 } else { this_year }
+    }
+}
+
+async fn anniversaries(pool: &sqlx::PgPool, today: chrono::NaiveDate) -> sqlx::Result<Vec<Anniversary>> {
+    // The next 14 calendar days as "MM-DD", so the year's end wraps naturally.
+    let days: Vec<String> = (0..14)
+        .filter_map(|n| today.checked_add_days(chrono::Days::new(n)))
+        .map(|d| d.format("%m-%d").to_string())
+        .collect();
+    sqlx::query_as!(
+        Anniversary,
+        "select id, full_name, agency, end_of_watch from heroes
+         where confirmed_at is not null and end_of_watch < $2 and to_char(end_of_watch, 'MM-DD') = any($1)
+         order by array_position($1, to_char(end_of_watch, 'MM-DD')), full_name
+         limit 50",
+        &days,
+        today
+    )
+    .fetch_all(pool)
+    .await
 }
 
 impl DashboardPage {
@@ -41,6 +80,7 @@ async fn dashboard(Staff(_): Staff, layout: Layout, State(state): State<AppState
         backlog: runs::backlog(&state.pool, 10).await?,
         backlog_total: runs::backlog_count(&state.pool).await?,
         flags_overdue: crate::flags::board::count_overdue(&state.pool, today).await?,
+        anniversaries: anniversaries(&state.pool, today).await?,
         today,
     })
 }

@@ -2,6 +2,7 @@
 //! draft hero, a contact, or any other private field.
 
 pub mod api;
+pub mod feeds;
 pub mod hero;
 pub mod honor_roll;
 pub mod roll_filter;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/heroes/{id}", get(api::hero))
         .route("/api/miles", get(api::miles))
         .route("/api/openapi.json", get(api::openapi))
+        .route("/feeds/miles.atom", get(feeds::miles))
         .route("/runs.ics", get(runs::calendar))
 }
 

@@ -554,3 +554,69 @@ async fn two_staff_logging_the_same_hero_at_once_give_one_mile(pool: PgPool) {
     );
     assert_eq!(numbers(&app).await, vec![1]);
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_atom_feed_lists_miles_with_their_text_escaped(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let runner = runner(&app, "Zechariah <b>").await;
+    let h = hero(&app, "Julian <script>alert(1)</script> Becerra", "police", true).await;
+    let draft = hero(&app, "Secret Draft", "police", true).await;
+    log(&staff, &mile_form(h, runner, Uuid::new_v4())).await;
+    log(&staff, &mile_form(draft, runner, Uuid::new_v4())).await;
+    sqlx::query("update heroes set confirmed_at = null, confirmation_source = null where id = $1")
+        .bind(draft)
+        .execute(&app.pool)
+        .await
+        .expect("back to draft");
+    let response = app.browser().get("/feeds/miles.atom").await;
+    assert!(
+        response
+            .header("content-type")
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/atom+xml")
+    );
+    let body = response.text();
+    let feed = atom_syndication::Feed::from_str(&body).expect("the feed parses");
+    assert_eq!(feed.entries().len(), 1, "a draft's mile is not in the feed");
+    assert_eq!(
+        feed.entries()[0].title().as_str(),
+        "Mile 1: Julian <script>alert(1)</script> Becerra"
+    );
+    assert!(!body.contains("<script>"), "escaped in the XML");
+    assert!(!body.contains("Secret Draft"));
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_desk_lists_anniversaries_of_the_coming_two_weeks(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    // Today is 23 November 2026.
+    for (name, eow) in [
+        ("Soon Hero", "2016-11-30"),
+        ("Today Hero", "2025-11-23"),
+        ("Later Hero", "2020-12-20"),
+        ("Past Hero", "2020-11-20"),
+    ] {
+        let id = hero(&app, name, "police", true).await;
+        sqlx::query("update heroes set end_of_watch = $2::date where id = $1")
+            .bind(id)
+            .bind(eow)
+            .execute(&app.pool)
+            .await
+            .expect("date");
+    }
+    let desk = staff.get("/staff").await.text();
+    let list = text_of(&desk, "anniversaries").unwrap_or_default();
+    assert!(
+        list.contains("Today Hero") && list.contains("23 November, 1 year"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Soon Hero") && list.contains("30 November, 10 years"),
+        "{list}"
+    );
+    assert!(!list.contains("Later Hero") && !list.contains("Past Hero"), "{list}");
+    assert!(list.find("Today Hero") < list.find("Soon Hero"), "nearest first");
+}

@@ -34,6 +34,7 @@ fn public_urls(hero: uuid::Uuid, draft: uuid::Uuid) -> Vec<String> {
         format!("/api/heroes/{draft}"),
         "/api/miles".into(),
         "/api/openapi.json".into(),
+        "/feeds/miles.atom".into(),
     ]
 }
 
