@@ -175,3 +175,16 @@ async fn the_dashboard_lists_what_waits_at_each_step(pool: PgPool) {
         assert!(text.contains(expected), "{expected}: {text}");
     }
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_home_page_counts_grants_this_year_and_in_all(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
+    app.create_user("admin@example.org", "Ada Admin", Role::Admin).await;
+    let desk = desk(&app).await;
+    grant(&desk, "Kim Ortiz", "3,000", "2026-11").await;
+    grant(&desk, "Lee Morgan", "1,500.50", "2025-12").await;
+    let home = app.browser().get("/").await.text();
+    assert_eq!(text_of(&home, "grants-this-year").as_deref(), Some("$3,000.00"));
+    assert_eq!(text_of(&home, "grants-in-all").as_deref(), Some("$4,500.50"));
+}

@@ -102,6 +102,7 @@ async fn a_logged_mile_gets_the_next_number_and_shows_it(pool: PgPool) {
     );
     let home = app.browser().get("/").await.text();
     assert_eq!(text_of(&home, "miles-run").as_deref(), Some("1"));
+    assert_eq!(text_of(&home, "heroes-honored").as_deref(), Some("1"));
     assert_eq!(
         app.count("select count(*) from audit_log where action = 'mile.logged'")
             .await,
