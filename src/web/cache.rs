@@ -24,8 +24,10 @@ use sha2::{Digest, Sha256};
 
 use crate::accounts::session::SESSION_COOKIE;
 
-/// Paths whose pages are the same for every visitor.
-const PUBLIC_PREFIXES: [&str; 6] = ["/honor-roll", "/heroes/", "/runs", "/api/", "/grants/totals", "/feeds/"];
+/// Paths whose pages are the same for every visitor (and the home page and the
+/// public grant totals, matched exactly).
+const PUBLIC_PREFIXES: [&str; 5] = ["/honor-roll", "/heroes/", "/runs", "/api/", "/feeds/"];
+const PUBLIC_PAGES: [&str; 2] = ["/", "/grants"];
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
 struct Cached {
@@ -63,7 +65,7 @@ impl PageCache {
 fn cacheable(request: &Request) -> bool {
     let path = request.uri().path();
     request.method() == Method::GET
-        && (path == "/" || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)))
+        && (PUBLIC_PAGES.contains(&path) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)))
         && !request
             .headers()
             .get_all(header::COOKIE)
