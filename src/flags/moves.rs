@@ -6,8 +6,9 @@
 //! staff moving one flag at once, one wins and the other is told.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use tower_sessions::Session;
@@ -47,6 +48,28 @@ pub struct Ctx {
     pub session: Session,
     pub me: SessionUser,
     pub ip: String,
+}
+
+/// Every flag page that changes something takes the same things from the request;
+/// staff only, so a visitor is sent to sign in before anything else is read.
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Staff(me) = Staff::from_request_parts(parts, state).await?;
+        let layout = Layout::from_request_parts(parts, state).await?;
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, why)| AppError::Internal(anyhow::anyhow!("{why}")))?;
+        Ok(Ctx {
+            state: state.clone(),
+            layout,
+            session,
+            me,
+            ip,
+        })
+    }
 }
 
 /// Applies a move already checked against [`refusal`], with its history line and
@@ -156,42 +179,13 @@ async fn step(
     }
 }
 
-pub async fn ready(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    session: Session,
-    PathId(id): PathId,
-) -> Result<Response, AppError> {
-    let form = StepForm::starting(state.today());
-    let ctx = Ctx {
-        state,
-        layout,
-        session,
-        me,
-        ip,
-    };
+pub async fn ready(ctx: Ctx, PathId(id): PathId) -> Result<Response, AppError> {
+    let form = StepForm::starting(ctx.state.today());
     step(ctx, id, Step::Ready, form, |_, _| Some(Move::Ready)).await
 }
 
-pub async fn ship(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    session: Session,
-    PathId(id): PathId,
-    Form(form): Form<StepForm>,
-) -> Result<Response, AppError> {
-    let today = state.today();
-    let ctx = Ctx {
-        state,
-        layout,
-        session,
-        me,
-        ip,
-    };
+pub async fn ship(ctx: Ctx, PathId(id): PathId, Form(form): Form<StepForm>) -> Result<Response, AppError> {
+    let today = ctx.state.today();
     let posted = form.clone();
     step(ctx, id, Step::Shipped, form, |flag, e| {
         let carrier = e.check("carrier", Carrier::parse(&posted.carrier));
@@ -207,23 +201,8 @@ pub async fn ship(
     .await
 }
 
-pub async fn hand_over(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    session: Session,
-    PathId(id): PathId,
-    Form(form): Form<StepForm>,
-) -> Result<Response, AppError> {
-    let today = state.today();
-    let ctx = Ctx {
-        state,
-        layout,
-        session,
-        me,
-        ip,
-    };
+pub async fn hand_over(ctx: Ctx, PathId(id): PathId, Form(form): Form<StepForm>) -> Result<Response, AppError> {
+    let today = ctx.state.today();
     let posted = form.clone();
     step(ctx, id, Step::HandedOver, form, |flag, e| {
         let mile = (flag.mile_date, "the mile was run");
@@ -236,23 +215,8 @@ pub async fn hand_over(
     .await
 }
 
-pub async fn deliver(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    session: Session,
-    PathId(id): PathId,
-    Form(form): Form<StepForm>,
-) -> Result<Response, AppError> {
-    let today = state.today();
-    let ctx = Ctx {
-        state,
-        layout,
-        session,
-        me,
-        ip,
-    };
+pub async fn deliver(ctx: Ctx, PathId(id): PathId, Form(form): Form<StepForm>) -> Result<Response, AppError> {
+    let today = ctx.state.today();
     let posted = form.clone();
     step(ctx, id, Step::Delivered, form, |flag, e| {
         // A sent flag has a sending date (the table's checks); the mile's date is a floor anyway.
@@ -271,23 +235,8 @@ pub async fn deliver(
     .await
 }
 
-pub async fn returned(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    session: Session,
-    PathId(id): PathId,
-    Form(form): Form<StepForm>,
-) -> Result<Response, AppError> {
-    let today = state.today();
-    let ctx = Ctx {
-        state,
-        layout,
-        session,
-        me,
-        ip,
-    };
+pub async fn returned(ctx: Ctx, PathId(id): PathId, Form(form): Form<StepForm>) -> Result<Response, AppError> {
+    let today = ctx.state.today();
     let posted = form.clone();
     step(ctx, id, Step::Returned, form, |flag, e| {
         let sent = (flag.sent_on.unwrap_or(flag.mile_date), "it was sent");

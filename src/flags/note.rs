@@ -9,7 +9,6 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use sha2::{Digest, Sha256};
-use tower_sessions::Session;
 
 use super::model::{Move, Step};
 use super::moves::{Ctx, finish, refusal, refuse};
@@ -20,7 +19,6 @@ use crate::error::AppError;
 use crate::heroes::photos::normalise;
 use crate::runs::model::with_commas;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{Layout, PathId, render, render_status};
 
@@ -124,23 +122,8 @@ async fn read(multipart: &mut Multipart, errors: &mut FormErrors) -> (NoteForm, 
     (form, scan)
 }
 
-pub async fn save(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    session: Session,
-    PathId(id): PathId,
-    mut multipart: Multipart,
-) -> Result<Response, AppError> {
-    let flag = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let ctx = Ctx {
-        state,
-        layout,
-        session,
-        me,
-        ip,
-    };
+pub async fn save(ctx: Ctx, PathId(id): PathId, mut multipart: Multipart) -> Result<Response, AppError> {
+    let flag = queries::find(&ctx.state.pool, id).await?.ok_or(AppError::NotFound)?;
     let step_form = StepForm::starting(ctx.state.today());
     if let Some(message) = refusal(&flag, Step::NoteWritten) {
         return refuse(ctx, flag, message, step_form).await;

@@ -13,7 +13,6 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgConnection;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::model::Step;
@@ -26,7 +25,6 @@ use crate::error::AppError;
 use crate::heroes::contacts::{self, Contact, ContactKind};
 use crate::runs::model::with_commas;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{FlashKind, Layout, PathId, flash, render, render_status};
 
@@ -146,24 +144,9 @@ pub fn can_choose_recipient(step: Step) -> bool {
     !matches!(step, Step::Shipped | Step::HandedOver | Step::Delivered)
 }
 
-pub async fn save(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    session: Session,
-    PathId(id): PathId,
-    Form(form): Form<RecipientForm>,
-) -> Result<Response, AppError> {
-    let flag = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+pub async fn save(ctx: Ctx, PathId(id): PathId, Form(form): Form<RecipientForm>) -> Result<Response, AppError> {
+    let flag = queries::find(&ctx.state.pool, id).await?.ok_or(AppError::NotFound)?;
     let sent = "The flag has been sent: its recipient can no longer change.";
-    let ctx = Ctx {
-        state,
-        layout,
-        session,
-        me,
-        ip,
-    };
     let today = ctx.state.today();
     if !can_choose_recipient(flag.step) {
         return refuse(ctx, flag, sent.into(), StepForm::starting(today)).await;
