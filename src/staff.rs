@@ -8,6 +8,8 @@ use axum::routing::get;
 
 use crate::accounts::session::Staff;
 use crate::error::AppError;
+use crate::flags::model::Step as FlagStep;
+use crate::grants::model::GrantStatus;
 use crate::runs::queries::{self as runs, BacklogHero, Run};
 use crate::state::AppState;
 use crate::web::{Layout, render};
@@ -20,10 +22,16 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "staff/dashboard.html")]
 struct DashboardPage {
     layout: Layout,
-    upcoming: Vec<Run>,
+    /// Runs from today to the end of the coming seven days.
+    this_week: Vec<Run>,
+    /// The first run after this week, when there is none within it.
+    next_later: Option<Run>,
     backlog: Vec<BacklogHero>,
     backlog_total: i64,
+    flags_by_step: Vec<(FlagStep, i64)>,
     flags_overdue: i64,
+    grants_by_step: Vec<(GrantStatus, i64)>,
+    grants_unpaid_too_long: i64,
     anniversaries: Vec<Anniversary>,
     today: chrono::NaiveDate,
 }
@@ -72,14 +80,44 @@ impl DashboardPage {
     }
 }
 
+/// Every step in `steps` with its count from `counts`, zero when absent, so the
+/// desk always shows the same lines in the same order.
+fn in_order<S: Copy + PartialEq>(steps: impl IntoIterator<Item = S>, counts: &[(S, i64)]) -> Vec<(S, i64)> {
+    steps
+        .into_iter()
+        .map(|step| (step, counts.iter().find(|(s, _)| *s == step).map_or(0, |(_, n)| *n)))
+        .collect()
+}
+
 async fn dashboard(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
     let today = state.today();
+    let week_end = today + chrono::Days::new(6);
+    let (this_week, later): (Vec<Run>, Vec<Run>) = runs::runs_around(&state.pool, today, true, 50)
+        .await?
+        .into_iter()
+        .partition(|run| run.run_date <= week_end);
+    let next_later = if this_week.is_empty() { later.into_iter().next() } else { None };
+    let flag_counts = crate::flags::queries::count_open_by_step(&state.pool).await?;
+    let grant_counts = crate::grants::queries::count_by_step(&state.pool).await?;
+    // An approved grant is late once its approval day is more than the alert's days before today.
+    let late_cutoff = (today - chrono::Days::new(crate::grants::queries::UNPAID_ALERT_DAYS.unsigned_abs()))
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(state.config.time_zone).earliest())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    let grants_unpaid_too_long = match late_cutoff {
+        Some(cutoff) => crate::grants::queries::count_unpaid_since(&state.pool, cutoff).await?,
+        None => 0,
+    };
     render(&DashboardPage {
         layout,
-        upcoming: runs::runs_around(&state.pool, today, true, 7).await?,
+        this_week,
+        next_later,
         backlog: runs::backlog(&state.pool, 10).await?,
         backlog_total: runs::backlog_count(&state.pool).await?,
+        flags_by_step: in_order(FlagStep::ALL.into_iter().filter(|s| s.is_open()), &flag_counts),
         flags_overdue: crate::flags::board::count_overdue(&state.pool, today).await?,
+        grants_by_step: in_order(crate::grants::staff::OPEN_STEPS, &grant_counts),
+        grants_unpaid_too_long,
         anniversaries: anniversaries(&state.pool, today).await?,
         today,
     })

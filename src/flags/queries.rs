@@ -104,6 +104,18 @@ pub async fn count_waiting_since(db: impl PgExecutor<'_>, run_before: NaiveDate)
     .await
 }
 
+/// How many flags not yet delivered stand at each step (steps with none are left out).
+pub async fn count_open_by_step(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(Step, i64)>> {
+    let rows = sqlx::query!(
+        r#"select f.step as "step: Step", count(*) as "count!" from flags f join miles m on m.id = f.mile_id
+           where m.voided_at is null and f.step <> 'delivered'
+           group by f.step"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.step, r.count)).collect())
+}
+
 pub async fn count_delivered(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "count!" from flags f join miles m on m.id = f.mile_id

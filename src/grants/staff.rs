@@ -24,7 +24,7 @@ use crate::web::forms::FormErrors;
 use crate::web::{FlashKind, Layout, flash, render, render_status};
 
 /// The steps the queue shows by default: everything still waiting for someone.
-const OPEN_STEPS: [GrantStatus; 4] = [
+pub const OPEN_STEPS: [GrantStatus; 4] = [
     GrantStatus::Submitted,
     GrantStatus::Shortlisted,
     GrantStatus::AwaitingSecondApproval,

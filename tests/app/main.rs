@@ -8,6 +8,7 @@ mod access;
 mod accounts_admin;
 mod api;
 mod audit;
+mod desk;
 mod flags;
 mod flags_pages;
 mod grants;

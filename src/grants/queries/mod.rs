@@ -166,6 +166,26 @@ impl QueueRow {
     }
 }
 
+/// How many applications stand at each step (steps with none are left out).
+pub async fn count_by_step(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(GrantStatus, i64)>> {
+    let rows = sqlx::query!(
+        r#"select status as "status: GrantStatus", count(*) as "count!" from grant_applications group by status"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.status, r.count)).collect())
+}
+
+/// Approved grants whose counting started before `approved_before` and are still unpaid.
+pub async fn count_unpaid_since(db: impl PgExecutor<'_>, approved_before: DateTime<Utc>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from grant_applications where status = 'approved' and counted_at < $1"#,
+        approved_before
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Applications at the given steps, oldest first (the longest waiting on top);
 /// at most `limit` per call.
 pub async fn queue(db: impl PgExecutor<'_>, steps: &[GrantStatus], limit: i64) -> sqlx::Result<Vec<QueueRow>> {
