@@ -96,7 +96,11 @@ async fn dashboard(Staff(_): Staff, layout: Layout, State(state): State<AppState
         .await?
         .into_iter()
         .partition(|run| run.run_date <= week_end);
-    let next_later = if this_week.is_empty() { later.into_iter().next() } else { None };
+    let next_later = if this_week.is_empty() {
+        later.into_iter().next()
+    } else {
+        None
+    };
     let flag_counts = crate::flags::queries::count_open_by_step(&state.pool).await?;
     let grant_counts = crate::grants::queries::count_by_step(&state.pool).await?;
     // An approved grant is late once its approval day is more than the alert's days before today.

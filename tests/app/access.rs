@@ -1,88 +1,137 @@
-//! Who may open what: every staff and admin URL, for a visitor and for staff.
+//! Who may open what: the table of every route, and every staff and admin URL
+//! tried by a visitor, by staff and by an admin.
 
 use axum::http::Method;
 use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, location};
 
-/// Every signed-in route, with the role it needs. `{id}` is replaced by a real
-/// account, `{hero}` by a real hero, `{contact}` by one of its contacts, `{grant}`
-/// by a grant application.
-/// account, `{hero}` by a real hero, `{contact}` by one of its contacts, `{flag}`
-/// by the flag of its mile (with a recipient and an address).
-const ROUTES: &[(Method, &str, Role)] = &[
-    (Method::GET, "/staff", Role::Staff),
-    (Method::GET, "/staff/heroes", Role::Staff),
-    (Method::POST, "/staff/heroes", Role::Staff),
-    (Method::GET, "/staff/heroes/new", Role::Staff),
-    (Method::GET, "/staff/heroes/import", Role::Staff),
-    (Method::POST, "/staff/heroes/import", Role::Staff),
-    (Method::GET, "/staff/heroes/import/template.csv", Role::Staff),
-    (Method::GET, "/staff/heroes/import/{id}", Role::Staff),
-    (Method::POST, "/staff/heroes/import/{id}/run", Role::Staff),
-    (Method::GET, "/staff/heroes/{hero}", Role::Staff),
-    (Method::POST, "/staff/heroes/{hero}", Role::Staff),
-    (Method::GET, "/staff/heroes/{hero}/edit", Role::Staff),
-    (Method::POST, "/staff/heroes/{hero}/confirm", Role::Staff),
-    (Method::POST, "/staff/heroes/{hero}/photo", Role::Staff),
-    (Method::POST, "/staff/heroes/{hero}/photo/delete", Role::Staff),
-    (Method::POST, "/staff/heroes/{hero}/contacts", Role::Staff),
-    (Method::GET, "/staff/heroes/{hero}/contacts/new", Role::Staff),
-    (Method::POST, "/staff/heroes/{hero}/contacts/{contact}", Role::Staff),
-    (Method::GET, "/staff/heroes/{hero}/contacts/{contact}/edit", Role::Staff),
+/// Who may use a route: anyone (with the status a GET gets, the same for every
+/// role), signed-in staff (admins too), or admins only.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Access {
+    Public(u16),
+    /// The sign-in page: open to anyone, a signed-in person is sent on to the desk.
+    SignInPage,
+    Staff,
+    Admin,
+}
+
+/// Every route the application serves, with its methods and who may use it:
+/// the one table the access tests and the attack sweep read. Placeholders are
+/// filled with real records by [`fill`]: `{id}` an account, `{hero}` a draft hero,
+/// `{contact}` its contact, `{runner}`, `{run}`, `{mile}`, `{grant}` a shortlisted
+/// application, `{flag}` the mile's flag (with a recipient and an address),
+/// `{import}` and `{token}` and `{photo}` ones that do not exist.
+pub const ACCESS: &[(&str, &str, Access)] = &[
+    ("/", "GET", Access::Public(200)),
+    ("/healthz", "GET", Access::Public(200)),
+    ("/readyz", "GET", Access::Public(200)),
+    ("/login", "GET POST", Access::SignInPage),
+    ("/logout", "POST", Access::Public(303)),
+    ("/setup/{token}", "GET POST", Access::Public(404)),
+    ("/account/welcome/{token}", "GET POST", Access::Public(404)),
+    ("/honor-roll", "GET", Access::Public(200)),
+    ("/honor-roll.csv", "GET", Access::Public(200)),
+    ("/honor-roll/states", "GET", Access::Public(200)),
+    ("/honor-roll/years", "GET", Access::Public(200)),
+    ("/heroes/{hero}", "GET", Access::Public(404)),
+    ("/photos/{photo}", "GET", Access::Public(404)),
+    ("/runs", "GET", Access::Public(200)),
+    ("/runs.ics", "GET", Access::Public(200)),
+    ("/api/heroes", "GET", Access::Public(200)),
+    ("/api/heroes/{hero}", "GET", Access::Public(404)),
+    ("/api/miles", "GET", Access::Public(200)),
+    ("/api/openapi.json", "GET", Access::Public(200)),
+    ("/feeds/miles.atom", "GET", Access::Public(200)),
+    ("/grants", "GET", Access::Public(200)),
+    ("/grants/apply", "GET POST", Access::Public(200)),
+    ("/grants/apply/received", "GET", Access::Public(200)),
+    ("/staff", "GET", Access::Staff),
+    ("/staff/heroes", "GET POST", Access::Staff),
+    ("/staff/heroes/new", "GET", Access::Staff),
+    ("/staff/heroes/import", "GET POST", Access::Staff),
+    ("/staff/heroes/import/template.csv", "GET", Access::Staff),
+    ("/staff/heroes/import/{import}", "GET", Access::Staff),
+    ("/staff/heroes/import/{import}/run", "POST", Access::Staff),
+    ("/staff/heroes/{hero}", "GET POST", Access::Staff),
+    ("/staff/heroes/{hero}/edit", "GET", Access::Staff),
+    ("/staff/heroes/{hero}/confirm", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/photo", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/photo/delete", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/contacts", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/contacts/new", "GET", Access::Staff),
+    ("/staff/heroes/{hero}/contacts/{contact}", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/contacts/{contact}/edit", "GET", Access::Staff),
+    ("/staff/heroes/{hero}/contacts/{contact}/delete", "POST", Access::Staff),
+    ("/staff/runners", "GET POST", Access::Staff),
+    ("/staff/runners/{runner}", "POST", Access::Staff),
+    ("/staff/runs", "GET POST", Access::Staff),
+    ("/staff/runs/new", "GET", Access::Staff),
+    ("/staff/runs/{run}", "GET", Access::Staff),
+    ("/staff/runs/{run}/cancel", "POST", Access::Staff),
+    ("/staff/backlog", "GET", Access::Staff),
+    ("/staff/miles", "POST", Access::Staff),
+    ("/staff/miles/new", "GET", Access::Staff),
+    ("/staff/miles/{mile}", "GET POST", Access::Staff),
+    ("/staff/miles/{mile}/edit", "GET", Access::Staff),
+    ("/staff/miles/{mile}/void", "POST", Access::Staff),
+    ("/staff/grants", "GET POST", Access::Staff),
+    ("/staff/grants/new", "GET", Access::Staff),
+    ("/staff/grants/{grant}", "GET", Access::Staff),
+    ("/staff/grants/{grant}/notes", "POST", Access::Staff),
+    ("/staff/grants/{grant}/shortlist", "POST", Access::Staff),
+    ("/staff/flags", "GET", Access::Staff),
+    ("/staff/flags/{flag}", "GET", Access::Staff),
+    ("/staff/flags/{flag}/note", "GET POST", Access::Staff),
+    ("/staff/flags/{flag}/recipient", "GET POST", Access::Staff),
+    ("/staff/flags/{flag}/ready", "POST", Access::Staff),
+    ("/staff/flags/{flag}/ship", "POST", Access::Staff),
+    ("/staff/flags/{flag}/hand-over", "POST", Access::Staff),
+    ("/staff/flags/{flag}/deliver", "POST", Access::Staff),
+    ("/staff/flags/{flag}/return", "POST", Access::Staff),
+    ("/staff/flags/{flag}/card", "GET", Access::Staff),
+    ("/staff/flags/{flag}/slip", "GET", Access::Staff),
+    ("/staff/flags/{flag}/scan", "GET", Access::Staff),
+    ("/account/password", "GET POST", Access::Staff),
+    ("/admin/users", "GET POST", Access::Admin),
+    ("/admin/users/new", "GET", Access::Admin),
+    ("/admin/users/{id}", "GET", Access::Admin),
+    ("/admin/users/{id}/role", "POST", Access::Admin),
+    ("/admin/users/{id}/deactivate", "POST", Access::Admin),
+    ("/admin/users/{id}/activate", "POST", Access::Admin),
+    ("/admin/users/{id}/reset", "POST", Access::Admin),
+    ("/admin/audit", "GET", Access::Admin),
+    ("/admin/grants", "GET", Access::Admin),
+    ("/admin/grants/settings", "GET POST", Access::Admin),
     (
-        Method::POST,
-        "/staff/heroes/{hero}/contacts/{contact}/delete",
-        Role::Staff,
-    ),
-    (Method::GET, "/staff/grants", Role::Staff),
-    (Method::POST, "/staff/grants", Role::Staff),
-    (Method::GET, "/staff/grants/new", Role::Staff),
-    (Method::GET, "/staff/grants/{grant}", Role::Staff),
-    (Method::POST, "/staff/grants/{grant}/notes", Role::Staff),
-    (Method::POST, "/staff/grants/{grant}/shortlist", Role::Staff),
-    (Method::GET, "/staff/flags", Role::Staff),
-    (Method::GET, "/staff/flags/{flag}", Role::Staff),
-    (Method::GET, "/staff/flags/{flag}/note", Role::Staff),
-    (Method::POST, "/staff/flags/{flag}/note", Role::Staff),
-    (Method::GET, "/staff/flags/{flag}/recipient", Role::Staff),
-    (Method::POST, "/staff/flags/{flag}/recipient", Role::Staff),
-    (Method::POST, "/staff/flags/{flag}/ready", Role::Staff),
-    (Method::POST, "/staff/flags/{flag}/ship", Role::Staff),
-    (Method::POST, "/staff/flags/{flag}/hand-over", Role::Staff),
-    (Method::POST, "/staff/flags/{flag}/deliver", Role::Staff),
-    (Method::POST, "/staff/flags/{flag}/return", Role::Staff),
-    (Method::GET, "/staff/flags/{flag}/card", Role::Staff),
-    (Method::GET, "/staff/flags/{flag}/slip", Role::Staff),
-    (Method::GET, "/staff/flags/{flag}/scan", Role::Staff),
-    (Method::GET, "/account/password", Role::Staff),
-    (Method::POST, "/account/password", Role::Staff),
-    (Method::GET, "/admin/users", Role::Admin),
-    (Method::POST, "/admin/users", Role::Admin),
-    (Method::GET, "/admin/users/new", Role::Admin),
-    (Method::GET, "/admin/users/{id}", Role::Admin),
-    (Method::POST, "/admin/users/{id}/role", Role::Admin),
-    (Method::POST, "/admin/users/{id}/deactivate", Role::Admin),
-    (Method::POST, "/admin/users/{id}/activate", Role::Admin),
-    (Method::POST, "/admin/users/{id}/reset", Role::Admin),
-    (Method::GET, "/admin/audit", Role::Admin),
-    (Method::GET, "/admin/grants", Role::Admin),
-    (Method::GET, "/admin/grants/settings", Role::Admin),
-    (Method::POST, "/admin/grants/settings", Role::Admin),
-    (
-        Method::GET,
         "/admin/grants/export.csv?from=2026-01-01&to=2026-11-23",
-        Role::Admin,
+        "GET",
+        Access::Admin,
     ),
-    (Method::POST, "/admin/grants/{grant}/approve", Role::Admin),
-    (Method::POST, "/admin/grants/{grant}/confirm", Role::Admin),
-    (Method::POST, "/admin/grants/{grant}/decline", Role::Admin),
-    (Method::POST, "/admin/grants/{grant}/payment", Role::Admin),
+    ("/admin/grants/{grant}/approve", "POST", Access::Admin),
+    ("/admin/grants/{grant}/confirm", "POST", Access::Admin),
+    ("/admin/grants/{grant}/decline", "POST", Access::Admin),
+    ("/admin/grants/{grant}/payment", "POST", Access::Admin),
 ];
+
+/// The signed-in routes, one row per method.
+fn signed_in_routes() -> Vec<(Method, &'static str, Access)> {
+    ACCESS
+        .iter()
+        .filter(|(_, _, access)| matches!(access, Access::Staff | Access::Admin))
+        .flat_map(|(path, methods, access)| {
+            methods
+                .split_whitespace()
+                .filter_map(|m| Method::from_bytes(m.as_bytes()).ok())
+                .map(move |m| (m, *path, *access))
+        })
+        .collect()
+}
 
 /// Real records for the placeholders: an account, a draft hero, a contact and a
 /// shortlisted grant application.
-async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
+pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     let target = app.create_user("target@example.org", "Tara Target", Role::Staff).await;
     let hero = uuid::Uuid::now_v7();
     sqlx::query(
@@ -158,11 +207,14 @@ async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
             .replace("{mile}", &mile.to_string())
             .replace("{grant}", &grant.to_string())
             .replace("{flag}", &flag.to_string())
+            .replace("{import}", "0190b5a8-0000-7000-8000-000000000000")
+            .replace("{token}", &"0".repeat(64))
+            .replace("{photo}", "nothing-here.jpg")
     }
 }
 
 /// The rows a refused request must have left alone.
-async fn snapshot(app: &TestApp) -> Vec<i64> {
+pub async fn snapshot(app: &TestApp) -> Vec<i64> {
     let mut counts = Vec::new();
     for sql in [
         "select count(*) from users",
@@ -193,7 +245,7 @@ async fn every_signed_in_url_sends_a_visitor_to_sign_in(pool: PgPool) {
     let fill = fill(&app).await;
     let before = snapshot(&app).await;
     let visitor = app.browser();
-    for (method, path, _) in ROUTES {
+    for (method, path, _) in signed_in_routes() {
         let path = fill(path);
         let response = visitor.method(method.clone(), &path).form(&[("role", "admin")]).await;
         assert_eq!(response.status_code(), 303, "{method} {path}");
@@ -207,13 +259,13 @@ async fn every_admin_url_refuses_staff(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let fill = fill(&app).await;
     let (staff, _) = app.signed_in(Role::Staff).await;
-    for (method, path, role) in ROUTES {
+    for (method, path, role) in signed_in_routes() {
         let path = fill(path);
         let response = staff
             .method(method.clone(), &path)
             .form(&[("role", "admin"), ("email", "x@example.org"), ("display_name", "X")])
             .await;
-        if *role == Role::Admin {
+        if role == Access::Admin {
             assert_eq!(response.status_code(), 403, "{method} {path}");
             assert!(
                 response.text().contains("Not allowed"),
@@ -240,10 +292,10 @@ async fn every_signed_in_page_opens_for_an_admin(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let fill = fill(&app).await;
     let (admin, _) = app.signed_in(Role::Admin).await;
-    for (method, path, _) in ROUTES
-        .iter()
+    for (method, path, _) in signed_in_routes()
+        .into_iter()
         // An import's id and a card's scan do not exist until one is made.
-        .filter(|(m, p, _)| *m == Method::GET && !p.contains("import/{id}") && !p.ends_with("/scan"))
+        .filter(|(m, p, _)| *m == Method::GET && !p.contains("{import}") && !p.ends_with("/scan"))
     {
         let path = fill(path);
         assert_eq!(admin.method(method.clone(), &path).await.status_code(), 200, "{path}");

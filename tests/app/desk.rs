@@ -24,7 +24,11 @@ async fn the_desk_shows_this_weeks_runs_and_only_them(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let (staff, _) = app.signed_in(Role::Staff).await;
     let honoured = hero(&app, "Week Hero", "police", "US").await;
-    for (date, place) in [("2026-11-23", "Today Track"), ("2026-11-29", "Sunday Park"), ("2026-12-15", "Later Field")] {
+    for (date, place) in [
+        ("2026-11-23", "Today Track"),
+        ("2026-11-29", "Sunday Park"),
+        ("2026-12-15", "Later Field"),
+    ] {
         let response = staff
             .post("/staff/runs")
             .form(&[("run_date", date), ("place", place), ("hero", &honoured.to_string())])
@@ -35,14 +39,20 @@ async fn the_desk_shows_this_weeks_runs_and_only_them(pool: PgPool) {
     let week = text_of(&desk, "runs-this-week").unwrap_or_default();
     assert!(week.contains("Today Track") && week.contains("Today"), "{week}");
     assert!(week.contains("Sunday Park"), "{week}");
-    assert!(!week.contains("Later Field"), "a run 22 days away is not this week: {week}");
+    assert!(
+        !week.contains("Later Field"),
+        "a run 22 days away is not this week: {week}"
+    );
 
     // With nothing this week, the desk points to the next run instead.
     app.clock.advance(Duration::days(7));
     let later = app.browser();
     assert_eq!(sign_in(&later, "staff@example.org", PASSWORD).await.status_code(), 303);
     let week = text_of(&later.get("/staff").await.text(), "runs-this-week").unwrap_or_default();
-    assert!(week.contains("No run in the coming seven days. The next: Tue 15 December, Later Field."), "{week}");
+    assert!(
+        week.contains("No run in the coming seven days. The next: Tue 15 December, Later Field."),
+        "{week}"
+    );
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
@@ -54,7 +64,12 @@ async fn the_desk_counts_flags_by_step(pool: PgPool) {
     let second = hero(&app, "Second Hero", "fire", "US").await;
     let first_flag = log_mile(&app, &staff, first, runner, "2026-11-20").await;
     log_mile(&app, &staff, second, runner, "2026-10-01").await;
-    assert_eq!(write_note(&staff, first_flag, "With gratitude.", None).await.status_code(), 303);
+    assert_eq!(
+        write_note(&staff, first_flag, "With gratitude.", None)
+            .await
+            .status_code(),
+        303
+    );
 
     let desk = staff.get("/staff").await.text();
     assert_eq!(line_of(&desk, "flags-by-step", "Waiting for its note"), "1");
@@ -76,7 +91,10 @@ async fn the_desk_counts_grant_applications_by_step_and_the_late_payments(pool: 
 
     let desk = staff.get("/staff").await.text();
     assert_eq!(line_of(&desk, "grants-by-step", "New, to review"), "1");
-    assert_eq!(line_of(&desk, "grants-by-step", "Shortlisted, waiting for an admin"), "1");
+    assert_eq!(
+        line_of(&desk, "grants-by-step", "Shortlisted, waiting for an admin"),
+        "1"
+    );
     assert_eq!(line_of(&desk, "grants-by-step", "Approved, to pay"), "1");
     assert_eq!(text_of(&desk, "grants-unpaid"), None, "not late yet");
 

@@ -7,6 +7,7 @@ mod helpers;
 mod access;
 mod accounts_admin;
 mod api;
+mod attack;
 mod audit;
 mod desk;
 mod flags;

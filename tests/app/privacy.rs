@@ -42,8 +42,15 @@ fn public_urls(hero: uuid::Uuid, draft: uuid::Uuid) -> Vec<String> {
 async fn no_private_field_reaches_a_public_response(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let (staff, _) = app.signed_in(Role::Staff).await;
+    let (hero, draft, flag) = plant_markers(&app, &staff).await;
+    assert_nothing_private(&app, staff, hero, draft, flag).await;
+}
+
+/// A confirmed hero and a draft with the marker in every private field, and a
+/// flag delivered after coming back once; returns the hero, the draft and the flag.
+pub async fn plant_markers(app: &TestApp, staff: &axum_test::TestServer) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid) {
     let hero = app
-        .add_confirmed_hero(&staff, &hero_form("Ann Smith", "Springfield PD", "US-IL", "2020-01-05"))
+        .add_confirmed_hero(staff, &hero_form("Ann Smith", "Springfield PD", "US-IL", "2020-01-05"))
         .await;
     // A draft is private as a whole: its public fields carry the marker too.
     let draft_form = with(
@@ -51,7 +58,7 @@ async fn no_private_field_reaches_a_public_response(pool: PgPool) {
         "narrative",
         MARKER,
     );
-    let draft = app.add_hero(&staff, &draft_form).await;
+    let draft = app.add_hero(staff, &draft_form).await;
     for (target, kind) in [(hero, "family"), (hero, "agency"), (draft, "family")] {
         let response = staff
             .post(&format!("/staff/heroes/{target}/contacts"))
@@ -70,8 +77,8 @@ async fn no_private_field_reaches_a_public_response(pool: PgPool) {
     assert_eq!(app.count("select count(*) from hero_contacts").await, 3);
 
     // The hero's flag goes to the family contact, comes back once, and is delivered.
-    let runner = runner(&app).await;
-    let flag = log_mile(&app, &staff, hero, runner, "2026-11-20").await;
+    let runner = runner(app).await;
+    let flag = log_mile(app, staff, hero, runner, "2026-11-20").await;
     let family: uuid::Uuid = sqlx::query_scalar("select id from hero_contacts where hero_id = $1 and kind = 'family'")
         .bind(hero)
         .fetch_one(&app.pool)
@@ -83,7 +90,7 @@ async fn no_private_field_reaches_a_public_response(pool: PgPool) {
         .await;
     assert_eq!(chosen.status_code(), 303);
     assert_eq!(
-        write_note(&staff, flag, &format!("Note {MARKER}"), None)
+        write_note(staff, flag, &format!("Note {MARKER}"), None)
             .await
             .status_code(),
         303
@@ -104,9 +111,19 @@ async fn no_private_field_reaches_a_public_response(pool: PgPool) {
         ("ship", SHIP),
         ("deliver", &delivered[..]),
     ] {
-        assert_eq!(post(&staff, flag, action, form).await.status_code(), 303, "{action}");
+        assert_eq!(post(staff, flag, action, form).await.status_code(), 303, "{action}");
     }
+    (hero, draft, flag)
+}
 
+/// Every public response, to a visitor and to staff, is free of the marker.
+pub async fn assert_nothing_private(
+    app: &TestApp,
+    staff: axum_test::TestServer,
+    hero: uuid::Uuid,
+    draft: uuid::Uuid,
+    flag: uuid::Uuid,
+) {
     // The staff browser has read its "contact saved" messages before it looks.
     staff.get("/staff").await;
     for visitor in [app.browser(), staff] {
