@@ -79,6 +79,7 @@ export async function startServer() {
   return {
     baseUrl,
     setupLink,
+    databaseUrl: base.toString(),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.on('exit', r));

@@ -1,0 +1,151 @@
+// Every page, public and staff: a crawl from the home page and the staff desk
+// over a database holding the demo data visits each kind of page once or twice,
+// and on each runs axe-core, checks it fits 320 pixels, and walks it with the
+// Tab key alone: every form control is reached, and each shows where the focus is.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import {
+  startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, setUpAdminAndSignIn,
+} from '../lib/harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  // The demo fills every kind of page with realistic records.
+  execFileSync(process.env.HONOR_MILE_BIN, ['demo'], {
+    env: { ...process.env, DATABASE_URL: server.databaseUrl, RUST_LOG: 'warn' },
+    stdio: 'pipe',
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Pages of one kind share a shape: ids and query values stripped. */
+function shapeOf(url) {
+  const u = new URL(url);
+  const path = u.pathname.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}');
+  const keys = [...new Set(u.searchParams.keys())].sort().join('&');
+  return keys ? `${path}?${keys}` : path;
+}
+
+/** Links worth following: same site, a page (not a file or a feed), not signing out. */
+function followable(href, base) {
+  if (!href) return null;
+  let u;
+  try {
+    u = new URL(href, base);
+  } catch {
+    return null;
+  }
+  if (u.origin !== new URL(base).origin) return null;
+  if (/^\/(static|photos|api)\//.test(u.pathname)) return null;
+  if (/\.(csv|ics|atom|json|png|jpg)$/.test(u.pathname) || u.pathname.endsWith('/scan')) return null;
+  u.hash = '';
+  return u.toString();
+}
+
+/**
+ * Walks the page with Tab alone. Every visible, enabled form control must be
+ * reached, and every element reached must look focused (an outline or a shadow).
+ */
+async function assertKeyboardWalk(page, label) {
+  const controls = await page.evaluate(() => {
+    const visible = (el) => {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
+    };
+    const all = [...document.querySelectorAll('main input, main select, main textarea, main button')].filter(
+      (el) => !el.disabled && el.type !== 'hidden' && el.tabIndex >= 0 && visible(el),
+    );
+    // Radio buttons take one Tab stop per group.
+    const seenGroups = new Set();
+    const stops = all.filter((el) => {
+      if (el.type !== 'radio') return true;
+      const key = `${el.form?.id}|${el.name}`;
+      if (seenGroups.has(key)) return false;
+      seenGroups.add(key);
+      return true;
+    });
+    stops.forEach((el, i) => el.setAttribute('data-walk', String(i)));
+    return stops.length;
+  });
+  if (controls === 0) return;
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.locator('body').focus();
+  const reached = new Set();
+  const unfocusedLooking = [];
+  for (let i = 0; i < 400 && reached.size < controls; i++) {
+    await page.keyboard.press('Tab');
+    const state = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const shows = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+      return { walk: el.getAttribute('data-walk'), shows, name: `${el.tagName.toLowerCase()}#${el.id || el.name || el.textContent.trim().slice(0, 30)}` };
+    });
+    if (!state) continue;
+    if (state.walk !== null) reached.add(state.walk);
+    if (!state.shows) unfocusedLooking.push(state.name);
+  }
+  assert.equal(reached.size, controls, `${label}: ${controls - reached.size} form controls cannot be reached with Tab`);
+  assert.deepEqual(unfocusedLooking, [], `${label}: focused elements with no visible focus`);
+}
+
+async function crawl(page, starts, { perShape = 2, limit = 120 } = {}) {
+  const queue = [...starts];
+  const seen = new Set();
+  const shapes = new Map();
+  const visited = [];
+  while (queue.length && visited.length < limit) {
+    const url = queue.shift();
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const shape = shapeOf(url);
+    if ((shapes.get(shape) ?? 0) >= perShape) continue;
+    shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+    const response = await page.goto(url);
+    assert.ok(response && response.status() < 500, `${url}: ${response?.status()}`);
+    if (!(response.headers()['content-type'] ?? '').includes('text/html')) continue;
+    visited.push(shape);
+    await assertAccessible(page, shape);
+    await assertFitsNarrowScreen(page, shape);
+    await assertKeyboardWalk(page, shape);
+    const hrefs = await page.$$eval('a[href]', (links) => links.map((a) => a.getAttribute('href')));
+    for (const href of hrefs) {
+      const next = followable(href, url);
+      if (next && !seen.has(next)) queue.push(next);
+    }
+  }
+  return visited;
+}
+
+test('every public page passes axe, fits 320 pixels and works from the keyboard', async () => {
+  const page = await newPage(browser);
+  const url = (path) => new URL(path, server.baseUrl).toString();
+  const visited = await crawl(page, [url('/'), url('/honor-roll'), url('/runs'), url('/grants'), url('/grants/apply'), url('/login')]);
+  for (const shape of ['/', '/honor-roll', '/heroes/{id}', '/runs', '/grants', '/grants/apply', '/login']) {
+    assert.ok(visited.includes(shape), `the crawl reached ${shape}: ${visited.join(', ')}`);
+  }
+});
+
+test('every staff and admin page passes axe, fits 320 pixels and works from the keyboard', async () => {
+  const page = await newPage(browser);
+  await setUpAdminAndSignIn(page, server);
+  const url = (path) => new URL(path, server.baseUrl).toString();
+  const visited = await crawl(page, [url('/staff')], { perShape: 1, limit: 150 });
+  for (const shape of [
+    '/staff', '/staff/heroes', '/staff/heroes/{id}', '/staff/heroes/{id}/edit', '/staff/heroes/new',
+    '/staff/runs', '/staff/runs/{id}', '/staff/miles/new', '/staff/miles/{id}', '/staff/flags', '/staff/flags/{id}',
+    '/staff/grants', '/staff/grants/{id}', '/admin/grants', '/admin/users', '/admin/audit',
+  ]) {
+    assert.ok(visited.includes(shape), `the crawl reached ${shape}: ${visited.join(', ')}`);
+  }
+});
