@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, setUpAdminAndSignIn,
+  startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, setUpAdminAndSignIn, signIn,
+  ADMIN_EMAIL, ADMIN_PASSWORD,
 } from '../lib/harness.mjs';
 
 let server;
@@ -26,6 +27,19 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+let adminCreated = false;
+
+/** Signs the page in as the first admin, creating that admin the first time. */
+async function asAdmin(page) {
+  if (!adminCreated) {
+    adminCreated = true;
+    await setUpAdminAndSignIn(page, server);
+  } else {
+    await page.goto(new URL('/login', server.baseUrl).toString());
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  }
+}
 
 /** Pages of one kind share a shape: ids and query values stripped. */
 function shapeOf(url) {
@@ -138,7 +152,7 @@ test('every public page passes axe, fits 320 pixels and works from the keyboard'
 
 test('every staff and admin page passes axe, fits 320 pixels and works from the keyboard', async () => {
   const page = await newPage(browser);
-  await setUpAdminAndSignIn(page, server);
+  await asAdmin(page);
   const url = (path) => new URL(path, server.baseUrl).toString();
   const visited = await crawl(page, [url('/staff')], { perShape: 1, limit: 150 });
   for (const shape of [
@@ -148,4 +162,53 @@ test('every staff and admin page passes axe, fits 320 pixels and works from the 
   ]) {
     assert.ok(visited.includes(shape), `the crawl reached ${shape}: ${visited.join(', ')}`);
   }
+});
+
+test('staff find a hero as they type and log the mile with the keyboard alone', async () => {
+  const page = await newPage(browser, { phone: true });
+  await asAdmin(page);
+  const url = (path) => new URL(path, server.baseUrl).toString();
+  await page.goto(url('/staff/backlog'));
+  const name = (await page.locator('main li a').first().innerText()).trim();
+  const letters = name.split(' ').pop().slice(0, 5);
+
+  await page.goto(url('/staff/miles/new'));
+  await page.keyboard.press('Tab'); // the skip link
+  await page.keyboard.press('Enter');
+  let guard = 0;
+  while (!(await page.evaluate(() => document.activeElement?.id === 'q')) && guard++ < 40) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.type(letters);
+  // htmx (vendored) brings the matches in as the letters are typed, without pressing Find.
+  const match = page.locator('#hero-results a', { hasText: name }).first();
+  await match.waitFor({ timeout: 5000 });
+  assert.ok(page.url().endsWith('/staff/miles/new'), 'the page did not reload');
+  await assertAccessible(page, 'hero picker with live results');
+  while (!(await page.evaluate((n) => document.activeElement?.textContent?.includes(n), name)) && guard++ < 80) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/staff\/miles\/new\?hero=/);
+  while (!(await page.evaluate(() => document.activeElement?.id === 'duration')) && guard++ < 120) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.type('8:15');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/staff\/miles\/[0-9a-f-]{36}$/);
+  assert.match(await page.locator('main').innerText(), new RegExp(`Mile [\\d,]+ logged for .*${name}`));
+});
+
+test('without JavaScript the hero picker works with its Find button', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await asAdmin(page);
+  await page.goto(new URL('/staff/backlog', server.baseUrl).toString());
+  const name = (await page.locator('main li a').first().innerText()).trim();
+  await page.goto(new URL('/staff/miles/new', server.baseUrl).toString());
+  await page.getByLabel(/^Hero/).fill(name.split(' ').pop());
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.locator('#hero-results a', { hasText: name }).first().click();
+  await page.waitForURL(/\/staff\/miles\/new\?hero=/);
+  await context.close();
 });
