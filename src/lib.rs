@@ -54,7 +54,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::accounts::session::{SESSION_COOKIE, authenticate};
+use crate::accounts::session::{authenticate, session_cookie_name};
 use crate::error::{AppError, error_page};
 use crate::state::AppState;
 use crate::web::cache::PageCache;
@@ -73,7 +73,7 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let idle = time::Duration::try_from(config.session_idle).unwrap_or(time::Duration::minutes(30));
     let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
-        .with_name(SESSION_COOKIE)
+        .with_name(session_cookie_name(config.cookie_secure))
         .with_secure(config.cookie_secure)
         .with_same_site(SameSite::Lax)
         .with_http_only(true)

@@ -22,7 +22,7 @@ use bytes::Bytes;
 use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
-use crate::accounts::session::SESSION_COOKIE;
+use crate::accounts::session::is_session_cookie;
 
 /// Paths whose pages are the same for every visitor (and the home page and the
 /// public grant totals, matched exactly).
@@ -71,7 +71,8 @@ fn cacheable(request: &Request) -> bool {
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .any(|v| v.contains(SESSION_COOKIE))
+            .flat_map(|v| v.split(';'))
+            .any(is_session_cookie)
 }
 
 /// Renders the page; the result is cacheable only when it is a 200 without cookies.

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::accounts::session::SESSION_COOKIE;
+use crate::accounts::session::is_session_cookie;
 use crate::state::AppState;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -47,5 +47,5 @@ fn has_session_cookie(request: &Request) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|pair| pair.trim_start().starts_with(&format!("{SESSION_COOKIE}=")))
+        .any(is_session_cookie)
 }

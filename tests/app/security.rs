@@ -110,10 +110,14 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent(pool: PgPool) {
         .await;
     assert_eq!(response.status_code(), 303);
     let set_cookie = response.header("set-cookie").to_str().expect("ascii").to_string();
-    assert!(set_cookie.starts_with("honor_mile_session="));
+    assert!(set_cookie.starts_with("__Host-honor_mile_session="), "{set_cookie}");
     for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(set_cookie.contains(flag), "cookie has {flag}: {set_cookie}");
     }
+    assert!(
+        !set_cookie.to_lowercase().contains("domain="),
+        "a __Host- cookie has no Domain"
+    );
     assert!(
         response
             .header("strict-transport-security")
