@@ -221,6 +221,36 @@ async fn a_reset_link_sets_a_new_password_and_ends_old_sessions(pool: PgPool) {
     );
 }
 
+/// A locked-out person asks an admin for help: the reset link the admin gives
+/// them lifts the lockout of their account when they use it.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_reset_link_lifts_the_accounts_lockout(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let staff_id = app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    for _ in 0..10 {
+        sign_in(&app.browser(), "staff@example.org", "wrong password typed").await;
+    }
+    let locked = sign_in(&app.browser(), "staff@example.org", PASSWORD).await;
+    assert_eq!(locked.status_code(), 429, "locked out");
+
+    let response = admin.post(&format!("/admin/users/{staff_id}/reset")).await;
+    let page = admin.get(&location(&response)).await.text();
+    let link = link_in(&page, "/account/welcome/").expect("reset link shown");
+    let set = app
+        .browser()
+        .post(&link)
+        .form(&[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)])
+        .await;
+    assert_eq!(set.status_code(), 303);
+    assert_eq!(
+        sign_in(&app.browser(), "staff@example.org", NEW_PASSWORD)
+            .await
+            .status_code(),
+        303
+    );
+}
+
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn changing_ones_own_password_keeps_this_session_and_ends_others(pool: PgPool) {
     let app = TestApp::new(pool).await;
