@@ -41,6 +41,12 @@ async function asAdmin(page) {
   }
 }
 
+/** The name of a hero on the backlog page still waiting for a run and a mile. */
+async function waitingHeroName(page) {
+  const link = page.locator('main a[href^="/staff/runs/new?hero="]').first();
+  return (await link.innerText()).replace('Schedule a run for ', '').trim();
+}
+
 /** Pages of one kind share a shape: ids and query values stripped. */
 function shapeOf(url) {
   const u = new URL(url);
@@ -169,7 +175,7 @@ test('staff find a hero as they type and log the mile with the keyboard alone', 
   await asAdmin(page);
   const url = (path) => new URL(path, server.baseUrl).toString();
   await page.goto(url('/staff/backlog'));
-  const name = (await page.locator('main li a').first().innerText()).trim();
+  const name = await waitingHeroName(page);
   const letters = name.split(' ').pop().slice(0, 5);
 
   await page.goto(url('/staff/miles/new'));
@@ -204,7 +210,7 @@ test('without JavaScript the hero picker works with its Find button', async () =
   const page = await context.newPage();
   await asAdmin(page);
   await page.goto(new URL('/staff/backlog', server.baseUrl).toString());
-  const name = (await page.locator('main li a').first().innerText()).trim();
+  const name = await waitingHeroName(page);
   await page.goto(new URL('/staff/miles/new', server.baseUrl).toString());
   await page.getByLabel(/^Hero/).fill(name.split(' ').pop());
   await page.getByRole('button', { name: 'Find' }).click();
