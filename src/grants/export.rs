@@ -13,8 +13,10 @@ use serde::Deserialize;
 use super::model::{GrantKind, GrantStatus};
 use super::totals::{self, ExportRow};
 use crate::accounts::session::Admin;
+use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::client::ClientIp;
 use crate::web::export::spreadsheet_cell;
 
 #[derive(Deserialize, Default)]
@@ -135,12 +137,28 @@ fn record(row: ExportRow) -> [String; 14] {
 }
 
 pub async fn export_csv(
-    Admin(_): Admin,
+    Admin(me): Admin,
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let (from, to) = parse_range(&query, state.today())?;
     let rows = totals::export_rows(&state.pool, from, to, state.config.time_zone.name()).await?;
+    // The file leaves the system with recipients' names and payments: the trail says who took it.
+    audit::record(
+        &state.pool,
+        Event {
+            actor_id: Some(me.id),
+            action: "grants.exported",
+            entity_type: "grant_export",
+            entity_id: None,
+            summary: format!("Exported {} grants approved from {from} to {to}", rows.len()),
+            details: serde_json::json!({ "from": from, "to": to, "rows": rows.len() }),
+            client_ip: Some(&ip),
+        },
+        state.now(),
+    )
+    .await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| AppError::Internal(e.into());
     writer.write_record(HEADER).map_err(fail)?;

@@ -112,6 +112,12 @@ async fn the_export_has_what_the_annual_filing_needs(pool: PgPool) {
             ),
         ]
     );
+    // The trail says who took the file away, and what it held.
+    assert_eq!(
+        app.count("select count(*) from audit_log where action = 'grants.exported' and summary = 'Exported 4 grants approved from 2026-01-01 to 2026-11-23'")
+            .await,
+        1
+    );
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
