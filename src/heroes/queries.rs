@@ -257,7 +257,7 @@ pub async fn staff_find(
         StaffRow,
         r#"select id, full_name, rank_title, agency, region, end_of_watch, confirmed_at is not null as "confirmed!"
            from heroes
-           where ($1::text is null or search_text like '%' || hm_fold($1) || '%' or hm_fold($1) <% search_text)
+           where ($1::text is null or search_text like '%' || hm_like_literal(hm_fold($1)) || '%' or hm_fold($1) <% search_text)
              and (not $2 or confirmed_at is null)
            order by end_of_watch desc, id desc
            limit $3"#,

@@ -144,10 +144,11 @@ impl RollFilter {
     pub fn push_where(&self, sql: &mut QueryBuilder<'_, Postgres>) {
         sql.push(" where h.confirmed_at is not null");
         if let Some(q) = &self.q {
-            // Substring match, or a close match of the words for small typos.
-            sql.push(" and (h.search_text like '%' || hm_fold(")
+            // Substring match (a typed `%` or `_` is a character, not a wildcard),
+            // or a close match of the words for small typos.
+            sql.push(" and (h.search_text like '%' || hm_like_literal(hm_fold(")
                 .push_bind(q.clone())
-                .push(") || '%' or hm_fold(")
+                .push(")) || '%' or hm_fold(")
                 .push_bind(q.clone())
                 .push(") <% h.search_text)");
         }

@@ -2,7 +2,7 @@
 
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, page_text};
+use crate::helpers::{Role, TestApp, page_text};
 
 fn names_on(html: &str) -> Vec<String> {
     let document = scraper::Html::parse_document(html);
@@ -58,6 +58,20 @@ async fn search_ignores_case_and_accents(pool: PgPool) {
     assert!(names.iter().any(|n| n.contains("André Dubois")), "{names:?}");
     let names = names_on(&app.browser().get("/honor-roll?q=o%27neil").await.text());
     assert_eq!(names.len(), 1);
+}
+
+/// `%` and `_` are characters a visitor typed, not wildcards that match everyone.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn wildcard_characters_are_searched_as_typed(pool: PgPool) {
+    let app = seeded(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    assert!(page_text(&staff.get("/staff/heroes").await.text()).contains("André Dubois"));
+    for typed in ["%25", "_", "%25%25", "a%25e", "%5C"] {
+        let names = names_on(&app.browser().get(&format!("/honor-roll?q={typed}")).await.text());
+        assert!(names.is_empty(), "{typed}: {names:?}");
+        let page = page_text(&staff.get(&format!("/staff/heroes?q={typed}")).await.text());
+        assert!(!page.contains("André Dubois"), "staff finder, {typed}");
+    }
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
