@@ -40,12 +40,11 @@ async fn while_postgresql_restarts_pages_say_back_in_a_moment_and_recover_alone(
     for worker in 0..3 {
         let (samples, stop, cookie, addr) = (samples.clone(), stop.clone(), cookie.clone(), server.addr);
         load.push(tokio::spawn(async move {
+            // Each worker keeps to one page, so every page is asked throughout.
             let pages: [(&'static str, Option<&str>); 3] =
                 [("/", None), ("/honor-roll", None), ("/staff", Some(cookie.as_str()))];
-            let mut i = worker;
+            let (path, cookie) = pages[worker % pages.len()];
             while !stop.load(Ordering::Relaxed) {
-                let (path, cookie) = pages[i % pages.len()];
-                i += 1;
                 let started = Instant::now();
                 let response = tokio::time::timeout(
                     Duration::from_secs(20),
@@ -77,7 +76,7 @@ async fn while_postgresql_restarts_pages_say_back_in_a_moment_and_recover_alone(
     tokio::time::sleep(Duration::from_millis(800)).await;
     tokio::task::block_in_place(|| cluster.stop());
     let down = Instant::now();
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
     let back = Instant::now();
     tokio::task::block_in_place(|| cluster.resume());
     let back_done = Instant::now();
@@ -128,15 +127,18 @@ async fn while_postgresql_restarts_pages_say_back_in_a_moment_and_recover_alone(
     }
     // Requests begun well inside the outage all got the page, visitors' and staff's alike.
     let during: Vec<&Sample> = samples.iter().filter(|s| s.at > down && s.at + s.took < back).collect();
-    assert!(!during.is_empty(), "requests were made while PostgreSQL was down");
+    let seen: Vec<String> = during
+        .iter()
+        .map(|s| format!("{} {} in {:?}", s.path, s.status, s.took))
+        .collect();
     assert!(
         during.iter().all(|s| s.status == 503),
-        "every page during the outage is a 503"
+        "every page during the outage is a 503: {seen:?}"
     );
-    for path in ["/", "/staff"] {
+    for path in ["/", "/honor-roll", "/staff"] {
         assert!(
             during.iter().any(|s| s.path == path),
-            "{path} was asked during the outage"
+            "{path} was asked during the outage: {seen:?}"
         );
     }
 }
