@@ -76,7 +76,10 @@ async fn while_postgresql_restarts_pages_say_back_in_a_moment_and_recover_alone(
     tokio::time::sleep(Duration::from_millis(800)).await;
     tokio::task::block_in_place(|| cluster.stop());
     let down = Instant::now();
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // A load balancer sees the instance as not ready, but alive.
+    assert_eq!(get(server.addr, "/readyz", None).await.status, 503);
+    assert_eq!(get(server.addr, "/healthz", None).await.status, 200);
+    tokio::time::sleep(Duration::from_secs(4).saturating_sub(down.elapsed())).await;
     let back = Instant::now();
     tokio::task::block_in_place(|| cluster.resume());
     let back_done = Instant::now();

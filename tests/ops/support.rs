@@ -176,6 +176,7 @@ pub struct Server {
     child: Child,
     pub addr: SocketAddr,
     output: Arc<Mutex<String>>,
+    uploads: PathBuf,
 }
 
 /// A server that has been started but may not be listening yet.
@@ -183,6 +184,7 @@ pub struct Starting {
     child: Child,
     address: mpsc::Receiver<SocketAddr>,
     output: Arc<Mutex<String>>,
+    uploads: PathBuf,
 }
 
 impl Server {
@@ -233,7 +235,12 @@ impl Server {
                 }
             });
         }
-        Starting { child, address, output }
+        Starting {
+            child,
+            address,
+            output,
+            uploads,
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -285,10 +292,12 @@ impl Starting {
                 child: self.child,
                 addr,
                 output: self.output,
+                uploads: self.uploads,
             },
             Err(_) => {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
+                let _ = std::fs::remove_dir_all(&self.uploads);
                 // Let the reader threads collect the last lines.
                 std::thread::sleep(Duration::from_millis(100));
                 panic!(
@@ -305,6 +314,7 @@ impl Drop for Server {
         if self.is_running() {
             self.kill();
         }
+        let _ = std::fs::remove_dir_all(&self.uploads);
     }
 }
 
@@ -593,7 +603,10 @@ impl Cluster {
         } else {
             Command::new(&program).args(args).current_dir(&self.dir).output()
         }
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+        .unwrap_or_else(|e| {
+            let runner = if self.as_postgres { "runuser" } else { "" };
+            panic!("cannot run {runner} {}: {e}", program.display())
+        });
         assert!(
             output.status.success(),
             "{} {args:?} failed: {}{}",
