@@ -1,7 +1,8 @@
-//! The command line: `serve` (the default), `migrate`, and `create-admin`, which
-//! prints a one-time link for choosing the first admin's password.
+//! The command line: `serve` (the default), `migrate`, `create-admin`, which
+//! prints a one-time link for choosing the first admin's password, and `backup` /
+//! `restore`.
 
-use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use crate::accounts::store::PgSessionStore;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{accounts, db, router};
+use crate::{accounts, backup, db, router, server};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,10 @@ enum Command {
     Migrate,
     /// Print a one-time link with which the first admin chooses a password.
     CreateAdmin,
+    /// Write a consistent backup of the database to FILE (pg_dump's custom format).
+    Backup { file: PathBuf },
+    /// Restore a backup made by `backup` into DATABASE_URL, which must be a new or empty database.
+    Restore { file: PathBuf },
 }
 
 /// Runs the command line; every failure is printed as one line.
@@ -51,6 +56,8 @@ pub async fn run() -> ExitCode {
             .map(|_| println!("Database is up to date."))
             .map_err(Into::into),
         Command::CreateAdmin => create_admin(config).await,
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file } => backup::restore(&config, &file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -85,7 +92,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             config.bind_addr
         )
     })?;
-    tracing::info!(address = %config.bind_addr, public_url = %config.public_url, "Honor Mile is serving");
+    let address = listener.local_addr().unwrap_or(config.bind_addr);
+    tracing::info!(%address, public_url = %config.public_url, "Honor Mile is serving");
     // Expired sessions are refused on read; this only keeps the table small.
     let sessions = PgSessionStore::new(pool.clone());
     tokio::spawn(async move {
@@ -97,10 +105,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             }
         }
     });
+    // Every request in flight ends within the request timeout (408 at worst); the
+    // margin lets its answer reach the client.
+    let header_timeout = config.request_timeout;
+    let grace = config.request_timeout + std::time::Duration::from_secs(5);
     let app = router(AppState::new(pool, config, clock)?);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    server::serve(listener, app, header_timeout, grace, shutdown_signal()).await;
     tracing::info!("stopped after finishing the requests in flight");
     Ok(())
 }

@@ -23,6 +23,10 @@ pub struct Config {
     pub trust_proxy_headers: bool,
     pub max_concurrent_hashes: usize,
     pub db_max_connections: u32,
+    /// How long a request waits for a database connection before the visitor gets
+    /// the "back in a moment" page; short, so an outage answers fast instead of hanging.
+    pub db_acquire_timeout: Duration,
+    /// Handling a request, and receiving a request's headers, may take this long.
     pub request_timeout: Duration,
     pub log_json: bool,
     /// The folder served at `/static`.
@@ -114,6 +118,7 @@ impl Config {
                 .unwrap_or(1),
             db_max_connections: u32::try_from(number("DB_MAX_CONNECTIONS", 10)?)
                 .map_err(|_| ConfigError("DB_MAX_CONNECTIONS is too large".into()))?,
+            db_acquire_timeout: Duration::from_secs(number("DB_ACQUIRE_TIMEOUT_SECONDS", 3)?),
             request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECONDS", 30)?),
             log_json: log_format == "json",
             static_dir: get("STATIC_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/static")).into(),

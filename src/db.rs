@@ -2,8 +2,6 @@
 //! (sqlx holds an advisory lock while migrating, so instances starting together
 //! take turns). Failures become one line that says what was tried and what to do.
 
-use std::time::Duration;
-
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
@@ -55,7 +53,7 @@ pub async fn connect(config: &Config) -> Result<PgPool, DbError> {
     }
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(config.db_acquire_timeout)
         .connect_with(options)
         .await
         .map_err(unreachable)

@@ -2,7 +2,7 @@
 //! sign-in); internal causes are logged once and never shown to the visitor.
 //! A form with mistakes is not an error: its handler re-renders it with status 422.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::web::{ErrorPage, Layout, render_status};
@@ -24,20 +24,48 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+/// How the session store marks a failure that is the database being unreachable,
+/// since its errors reach us as text.
+pub const DB_UNAVAILABLE: &str = "database unavailable";
+
+/// Whether the error means PostgreSQL cannot be reached right now (stopped,
+/// restarting, out of connections) rather than a fault in the request or the code.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // Class 08: connection exceptions; 57P01-57P03: the server is shutting
+        // down or starting; class 53: out of resources (too many connections).
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0") || code.starts_with("53")),
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                AppError::Unavailable(e.to_string())
-            }
-            other => AppError::Internal(other.into()),
+        if is_unavailable(&e) {
+            AppError::Unavailable(e.to_string())
+        } else {
+            AppError::Internal(e.into())
         }
     }
 }
 
 impl From<tower_sessions::session::Error> for AppError {
     fn from(e: tower_sessions::session::Error) -> Self {
-        AppError::Internal(e.into())
+        use tower_sessions::session::Error as SessionError;
+        use tower_sessions::session_store::Error as StoreError;
+        match e {
+            SessionError::Store(StoreError::Backend(cause)) if cause.starts_with(DB_UNAVAILABLE) => {
+                AppError::Unavailable(cause)
+            }
+            other => AppError::Internal(other.into()),
+        }
     }
 }
 
@@ -67,11 +95,7 @@ impl IntoResponse for AppError {
             AppError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Request not understood", why.clone()),
             AppError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Back in a moment",
-                    "Honor Mile cannot reach its records right now. Please try again in a minute.".to_string(),
-                )
+                return unavailable_page();
             }
             AppError::Internal(cause) => {
                 tracing::error!(cause = ?cause, "internal error");
@@ -85,6 +109,20 @@ impl IntoResponse for AppError {
         };
         error_page(status, title, &message)
     }
+}
+
+/// The page shown while the database cannot be reached: 503, and a hint to come
+/// back shortly (the pool reconnects by itself once PostgreSQL answers again).
+pub fn unavailable_page() -> Response {
+    let mut response = error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Back in a moment",
+        "Honor Mile cannot reach its records right now. Please try again in a minute.",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
 }
 
 /// The error page, rendered without the viewer's session (it may be what failed).

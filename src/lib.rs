@@ -13,11 +13,14 @@
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
+//! - [`server`]: the HTTP server: slow clients cut off, graceful shutdown.
+//! - [`backup`]: `honor-mile backup` and `restore`, around pg_dump and pg_restore.
 //! - [`web`]: page rendering, layout, flash messages, security headers.
 //! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -29,6 +32,7 @@ pub mod heroes;
 pub mod ops;
 pub mod public;
 pub mod runs;
+pub mod server;
 pub mod staff;
 pub mod state;
 pub mod storage;
@@ -38,7 +42,7 @@ use crate::accounts::store::PgSessionStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, StatusCode, header};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Response;
 use sqlx::migrate::Migrator;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -93,7 +97,8 @@ pub fn router(state: AppState) -> Router {
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(from_fn_with_state(state.clone(), authenticate))
-        .layer(sessions);
+        .layer(sessions)
+        .layer(from_fn(web::refusals::unsaved_session));
 
     let static_files = Router::new()
         .nest_service("/static", ServeDir::new(&config.static_dir))
@@ -117,8 +122,9 @@ pub fn router(state: AppState) -> Router {
     });
 
     // Each `.layer` wraps the ones before it, so this reads innermost first: the
-    // checks that refuse a request before any handler runs, then compression,
-    // headers, timeout, panics, logging and the request id on the outside.
+    // checks that refuse a request before any handler runs, the timeout, the pages
+    // that explain a refusal, then compression, headers, panics, logging and the
+    // request id on the outside.
     pages
         .merge(static_files)
         .merge(ops::routes())
@@ -128,12 +134,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(csrf)
-        .layer(CompressionLayer::new())
-        .layer(from_fn_with_state(state.clone(), web::security::headers))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
+        .layer(from_fn(web::refusals::explain))
+        .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.clone(), web::security::headers))
         .layer(CatchPanicLayer::custom(|_| {
             error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -24,6 +24,16 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// A database error, marked when it is the database being unreachable so that
+/// the visitor gets the "back in a moment" page rather than an error.
+fn db_error(e: sqlx::Error) -> session_store::Error {
+    if crate::error::is_unavailable(&e) {
+        session_store::Error::Backend(format!("{}: {e}", crate::error::DB_UNAVAILABLE))
+    } else {
+        backend(e)
+    }
+}
+
 fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
     DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
@@ -49,7 +59,7 @@ impl SessionStore for PgSessionStore {
             )
             .execute(&self.pool)
             .await
-            .map_err(backend)?;
+            .map_err(db_error)?;
             if inserted.rows_affected() == 1 {
                 return Ok(());
             }
@@ -68,7 +78,7 @@ impl SessionStore for PgSessionStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(backend)?;
+        .map_err(db_error)?;
         Ok(())
     }
 
@@ -80,7 +90,7 @@ impl SessionStore for PgSessionStore {
         )
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
+        .map_err(db_error)?;
         let Some(row) = row else { return Ok(None) };
         Ok(Some(Record {
             id: *id,
@@ -93,7 +103,7 @@ impl SessionStore for PgSessionStore {
         sqlx::query!("delete from sessions where id = $1", id.to_string())
             .execute(&self.pool)
             .await
-            .map_err(backend)?;
+            .map_err(db_error)?;
         Ok(())
     }
 }
@@ -104,7 +114,7 @@ impl ExpiredDeletion for PgSessionStore {
         sqlx::query!("delete from sessions where expiry_date < now()")
             .execute(&self.pool)
             .await
-            .map_err(backend)?;
+            .map_err(db_error)?;
         Ok(())
     }
 }

@@ -1,10 +1,12 @@
 //! Shared page plumbing: rendering templates, the layout data every page carries,
-//! flash messages, form errors, the client address and the security headers.
+//! flash messages, form errors, the client address, the security headers and
+//! the pages for refused requests.
 
 pub mod cache;
 pub mod client;
 pub mod export;
 pub mod forms;
+pub mod refusals;
 pub mod security;
 
 use askama::Template;

@@ -58,6 +58,7 @@ fn settings_that_make_no_sense_are_named() {
         ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES"),
         ("PROGRAM_TIME_ZONE", "Mars/Olympus", "PROGRAM_TIME_ZONE"),
         ("COOKIE_SECURE", "maybe", "COOKIE_SECURE"),
+        ("DB_ACQUIRE_TIMEOUT_SECONDS", "0", "DB_ACQUIRE_TIMEOUT_SECONDS"),
     ] {
         let error = honor_mile::config::Config::from_lookup(|k| (k == key).then(|| value.to_string()))
             .expect_err("must refuse");
@@ -67,6 +68,11 @@ fn settings_that_make_no_sense_are_named() {
     assert_eq!(defaults.bind_addr.to_string(), "127.0.0.1:3000");
     assert_eq!(defaults.session_idle.as_secs(), 30 * 60);
     assert_eq!(defaults.session_absolute.as_secs(), 12 * 3600);
+    assert_eq!(
+        defaults.db_acquire_timeout.as_secs(),
+        3,
+        "an outage answers within seconds"
+    );
 }
 
 #[test]

@@ -1,0 +1,72 @@
+//! Requests refused before any handler ran (a body too large, a form that cannot
+//! be read, the wrong content type, a request too slow) get the error page with a
+//! plain reason instead of the framework's one line of text; a session that cannot
+//! be saved because PostgreSQL is gone gets the "back in a moment" page.
+
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::error::{error_page, unavailable_page};
+
+/// Middleware: turns the bare text refusals of axum and tower-http into pages.
+pub async fn explain(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let (title, message) = match response.status() {
+        StatusCode::BAD_REQUEST => (
+            "Request not understood",
+            "Honor Mile could not read this request. Go back, reload the page and try again.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "That took too long",
+            "The request took too long to arrive or to answer, so it was stopped. Please try again.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "Too large",
+            "What was sent is larger than this page accepts. Send a smaller file, or shorten the text, and try again.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "Not a form Honor Mile accepts",
+            "This address accepts only the form on its own page. Open the page in Honor Mile and send the form from there.",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "Form not understood",
+            "Some fields of this form could not be read. Open the form again in Honor Mile and send it from there.",
+        ),
+        _ => return response,
+    };
+    if !is_bare(&response) {
+        return response;
+    }
+    let mut page = error_page(response.status(), title, message);
+    // Keep what the refusing layer said besides its text (such as `Allow`).
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
+            page.headers_mut().entry(name).or_insert_with(|| value.clone());
+        }
+    }
+    page
+}
+
+/// Framework refusals are plain text or empty; the program's own pages and the
+/// API's JSON errors are left as they are.
+fn is_bare(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.to_str().is_ok_and(|v| v.starts_with("text/plain")))
+}
+
+/// Middleware around the session layer: tower-sessions answers an empty 500 when
+/// it cannot save a session, and the sessions live in PostgreSQL, so that is the
+/// database being unreachable.
+pub async fn unsaved_session(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        unavailable_page()
+    } else {
+        response
+    }
+}

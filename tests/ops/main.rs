@@ -1,0 +1,10 @@
+//! Operations, tested on the real binary started as child processes: several
+//! instances on one database, PostgreSQL restarting under load (in a private
+//! cluster), SIGKILL and SIGTERM, hostile input, and backup and restore.
+
+mod support;
+
+mod backup;
+mod faults;
+mod input;
+mod instances;
