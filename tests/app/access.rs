@@ -57,6 +57,12 @@ const ROUTES: &[(Method, &str, Role)] = &[
     (Method::GET, "/staff/flags/{flag}/scan", Role::Staff),
     (Method::GET, "/account/password", Role::Staff),
     (Method::POST, "/account/password", Role::Staff),
+    (Method::GET, "/account/second-factor", Role::Staff),
+    (Method::GET, "/account/second-factor/enrol", Role::Staff),
+    (Method::POST, "/account/second-factor/enrol", Role::Staff),
+    (Method::GET, "/account/second-factor/recovery-codes", Role::Staff),
+    (Method::POST, "/account/second-factor/recovery-codes", Role::Staff),
+    (Method::POST, "/account/second-factor/remove", Role::Staff),
     (Method::GET, "/admin/users", Role::Admin),
     (Method::POST, "/admin/users", Role::Admin),
     (Method::GET, "/admin/users/new", Role::Admin),
@@ -65,6 +71,7 @@ const ROUTES: &[(Method, &str, Role)] = &[
     (Method::POST, "/admin/users/{id}/deactivate", Role::Admin),
     (Method::POST, "/admin/users/{id}/activate", Role::Admin),
     (Method::POST, "/admin/users/{id}/reset", Role::Admin),
+    (Method::POST, "/admin/users/{id}/second-factor/reset", Role::Admin),
     (Method::GET, "/admin/audit", Role::Admin),
     (Method::GET, "/admin/grants", Role::Admin),
     (Method::GET, "/admin/grants/settings", Role::Admin),
@@ -242,8 +249,11 @@ async fn every_signed_in_page_opens_for_an_admin(pool: PgPool) {
     let (admin, _) = app.signed_in(Role::Admin).await;
     for (method, path, _) in ROUTES
         .iter()
-        // An import's id and a card's scan do not exist until one is made.
-        .filter(|(m, p, _)| *m == Method::GET && !p.contains("import/{id}") && !p.ends_with("/scan"))
+        // An import's id and a card's scan do not exist until one is made; recovery
+        // codes are shown only right after they are made.
+        .filter(|(m, p, _)| {
+            *m == Method::GET && !p.contains("import/{id}") && !p.ends_with("/scan") && !p.ends_with("/recovery-codes")
+        })
     {
         let path = fill(path);
         assert_eq!(admin.method(method.clone(), &path).await.status_code(), 200, "{path}");
