@@ -150,8 +150,8 @@ async fn audit_attempt(
     audit::record(
         &state.pool,
         Event {
-            // A failed attempt is not the account holder's act.
-            actor_id: user_id.filter(|_| action != "sign_in.failed" && action != "sign_in.locked"),
+            // Only a completed sign-in is surely the account holder's act.
+            actor_id: user_id.filter(|_| action == "sign_in.succeeded"),
             action,
             entity_type: "account",
             entity_id: user_id.map(|id| id.to_string()),
