@@ -80,6 +80,11 @@ impl SessionUser {
         self.role == Role::Admin
     }
 
+    /// An admin without a second factor may do nothing but set one up.
+    pub fn must_enrol(&self) -> bool {
+        self.is_admin() && !self.has_factor
+    }
+
     /// An action that needs a recent second factor must ask for a code first.
     pub fn needs_code(&self) -> bool {
         self.has_factor && !self.factor_recent
@@ -168,8 +173,7 @@ pub async fn authenticate(
     next: Next,
 ) -> Result<Response, AppError> {
     let user = current_user(&state, &session).await?;
-    if user.as_ref().is_some_and(|u| u.is_admin() && !u.has_factor) && !ENROLMENT_PATHS.contains(&request.uri().path())
-    {
+    if user.as_ref().is_some_and(SessionUser::must_enrol) && !ENROLMENT_PATHS.contains(&request.uri().path()) {
         return Ok(Redirect::to(ENROLMENT_PATHS[0]).into_response());
     }
     request.extensions_mut().insert(CurrentUser(user));

@@ -271,6 +271,11 @@ async fn an_admin_must_enrol_before_anything_else(pool: PgPool) {
     let page = admin.get("/account/second-factor/enrol").await;
     assert_eq!(page.status_code(), 200);
     assert!(page_text(&page.text()).contains("Admins need a second factor"));
+    assert!(
+        !page.text().contains(r#"href="/admin/users""#),
+        "no links to pages that are not open yet"
+    );
+    assert!(page.text().contains(r#"action="/logout""#), "but signing out is");
     app.enrol(&admin, ADMIN).await;
     assert_eq!(admin.get("/admin/users").await.status_code(), 200);
 
