@@ -1,9 +1,13 @@
 //! Admin pages for accounts: invite (the new person chooses their own password
 //! through a one-time link), change role, deactivate or reactivate, reset a password.
 //! An admin cannot demote or deactivate themselves, so the program always keeps one.
+//! Every change needs the admin's second factor proven within the last
+//! [`RECENT_FACTOR`](super::session::RECENT_FACTOR); when it is older the forms
+//! ask for a code. An admin can also reset someone's lost second factor.
 
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,6 +18,7 @@ use uuid::Uuid;
 
 use super::model::{DisplayName, Email, Role, User};
 use super::queries::{self, NewUser};
+use super::second_factor::{self, Enrolment, recent_or_code};
 use super::session::{Admin, SessionUser};
 use super::tokens::{self, Purpose};
 use crate::audit::{self, Event};
@@ -38,6 +43,8 @@ pub struct InviteForm {
     display_name: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    code: String,
 }
 
 #[derive(Template)]
@@ -54,12 +61,46 @@ struct UserPage {
     layout: Layout,
     user: User,
     is_me: bool,
+    factor: Option<Enrolment>,
+    /// The role chosen in the form, when it comes back with a mistake.
+    role: String,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize)]
 pub struct RoleForm {
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// The `code` field of a one-button form; a post without a body has none.
+fn code_in(body: &[u8]) -> String {
+    url::form_urlencoded::parse(body)
+        .find(|(key, _)| key == "code")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
+async fn user_page(
+    state: &AppState,
+    layout: Layout,
+    id: Uuid,
+    status: StatusCode,
+    role: Option<String>,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let user = queries::find_by_id(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let page = UserPage {
+        is_me: layout.user.as_ref().is_some_and(|me| me.id == user.id),
+        factor: second_factor::enrolment(&state.pool, id).await?,
+        role: role.unwrap_or_else(|| user.role.as_str().to_string()),
+        layout,
+        user,
+        errors,
+    };
+    render_status(status, &page)
 }
 
 pub async fn list(Admin(_): Admin, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
@@ -80,7 +121,7 @@ pub async fn invite_form(Admin(_): Admin, layout: Layout) -> Result<Response, Ap
 
 pub async fn invite(
     Admin(me): Admin,
-    layout: Layout,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
@@ -91,7 +132,10 @@ pub async fn invite(
     let email = errors.check("email", Email::parse(&form.email));
     let name = errors.check("display_name", DisplayName::parse(&form.display_name));
     let role = errors.check("role", Role::parse(&form.role));
-    let (Some(email), Some(name), Some(role)) = (email, name, role) else {
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "inviting someone").await? {
+        errors.add("code", why);
+    }
+    let (Some(email), Some(name), Some(role), true) = (email, name, role, errors.is_empty()) else {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &InvitePage { layout, form, errors });
     };
     let mut tx = state.pool.begin().await?;
@@ -120,21 +164,17 @@ pub async fn invite(
 }
 
 pub async fn show(
-    Admin(me): Admin,
+    Admin(_): Admin,
     layout: Layout,
     State(state): State<AppState>,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let user = queries::find_by_id(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    render(&UserPage {
-        layout,
-        is_me: user.id == me.id,
-        user,
-    })
+    user_page(&state, layout, id, StatusCode::OK, None, FormErrors::default()).await
 }
 
 pub async fn change_role(
     Admin(me): Admin,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
@@ -154,6 +194,12 @@ pub async fn change_role(
         )
         .await?;
         return Ok(Redirect::to(&back).into_response());
+    }
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "changing a role").await? {
+        let mut errors = FormErrors::default();
+        errors.add("role-code", why);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return user_page(&state, layout, id, status, Some(form.role), errors).await;
     }
     let now = state.now();
     let mut tx = state.pool.begin().await?;
@@ -183,36 +229,53 @@ pub async fn change_role(
 
 pub async fn deactivate(
     admin: Admin,
+    layout: Layout,
     state: State<AppState>,
     session: Session,
     ip: ClientIp,
     id: PathId,
+    body: Bytes,
 ) -> Result<Response, AppError> {
-    set_active(admin, state, session, ip, id, false).await
+    set_active(admin, layout, state, session, ip, id, &code_in(&body), false).await
 }
 
 pub async fn activate(
     admin: Admin,
+    layout: Layout,
     state: State<AppState>,
     session: Session,
     ip: ClientIp,
     id: PathId,
+    body: Bytes,
 ) -> Result<Response, AppError> {
-    set_active(admin, state, session, ip, id, true).await
+    set_active(admin, layout, state, session, ip, id, &code_in(&body), true).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn set_active(
     Admin(me): Admin,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
     PathId(id): PathId,
+    code: &str,
     active: bool,
 ) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
     if id == me.id {
         flash(&session, FlashKind::Error, "You cannot deactivate your own account.").await?;
         return Ok(Redirect::to(&back).into_response());
+    }
+    let purpose = if active {
+        "reactivating an account"
+    } else {
+        "deactivating an account"
+    };
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, code, purpose).await? {
+        let mut errors = FormErrors::default();
+        errors.add("active-code", why);
+        return user_page(&state, layout, id, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
     }
     let now = state.now();
     let mut tx = state.pool.begin().await?;
@@ -241,12 +304,20 @@ async fn set_active(
 
 pub async fn reset(
     Admin(me): Admin,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
     PathId(id): PathId,
+    body: Bytes,
 ) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
+    let code = code_in(&body);
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &code, "issuing a password link").await? {
+        let mut errors = FormErrors::default();
+        errors.add("reset-code", why);
+        return user_page(&state, layout, id, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
+    }
     let now = state.now();
     let mut tx = state.pool.begin().await?;
     let user = queries::find_by_id(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
@@ -287,6 +358,59 @@ pub async fn reset(
     };
     let text = format!("Send this link to {} (valid {valid}, works once): {link}", user.email);
     flash(&session, FlashKind::Success, text).await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// For a lost phone: removes the person's second factor and recovery codes and
+/// signs them out everywhere. At their next sign-in the password is enough for
+/// staff; an admin is sent to set up a new factor before anything else.
+pub async fn reset_factor(
+    Admin(me): Admin,
+    mut layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    PathId(id): PathId,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let back = format!("/admin/users/{id}");
+    if id == me.id {
+        flash(
+            &session,
+            FlashKind::Error,
+            "Replace your own second factor from your account page.",
+        )
+        .await?;
+        return Ok(Redirect::to(&back).into_response());
+    }
+    let code = code_in(&body);
+    let purpose = "resetting a second factor";
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &code, purpose).await? {
+        let mut errors = FormErrors::default();
+        errors.add("factor-code", why);
+        return user_page(&state, layout, id, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
+    }
+    let now = state.now();
+    let mut tx = state.pool.begin().await?;
+    let user = queries::find_by_id(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    if !second_factor::remove(&mut *tx, id).await? {
+        tx.rollback().await?;
+        flash(&session, FlashKind::Error, "This account has no second factor.").await?;
+        return Ok(Redirect::to(&back).into_response());
+    }
+    queries::end_sessions(&mut *tx, id, now).await?;
+    let summary = format!("{} reset the second factor of {}", me.email, user.email);
+    record(&mut tx, &me, "second_factor.reset", id, summary, json!({}), &ip, now).await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        format!(
+            "{}'s second factor is removed and they are signed out everywhere.",
+            user.display_name
+        ),
+    )
+    .await?;
     Ok(Redirect::to(&back).into_response())
 }
 

@@ -1,5 +1,7 @@
 //! Signing in and out. A failure says the same thing, after the same work, whether
 //! or not the email exists; failures are counted per account and per address.
+//! An account with a second factor is signed in only after its code (or a
+//! recovery code) on a second page; wrong codes count like wrong passwords.
 
 use askama::Template;
 use axum::Form;
@@ -11,13 +13,14 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::model::Email;
-use super::session::{CurrentUser, safe_next, sign_in, sign_out};
+use super::second_factor::{self, Attempt};
+use super::session::{self, CurrentUser, PendingSignIn, safe_next, sign_in, sign_out};
 use super::{queries, throttle};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
-use crate::web::{Layout, render, render_status};
+use crate::web::{FlashKind, Layout, flash, render, render_status};
 
 const FAILED: &str = "The email or password is not right.";
 const LOCKED: &str =
@@ -107,9 +110,22 @@ pub async fn submit(
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let matched = state.hasher.verify(&form.password, stored_hash).await?;
     match user {
+        Some(user) if matched && user.active && second_factor::enrolled(&state.pool, user.id).await? => {
+            // The failures are cleared only once the code is right too, so
+            // knowing the password does not buy more guesses at the code.
+            let pending = PendingSignIn {
+                user_id: user.id,
+                epoch: user.session_epoch,
+                started_at: now,
+                next,
+            };
+            session::begin_pending(&session, pending).await?;
+            audit_attempt(&state, "sign_in.password_accepted", &user.email, Some(user.id), &ip).await?;
+            Ok(Redirect::to("/login/code").into_response())
+        }
         Some(user) if matched && user.active => {
             throttle::clear(&state.pool, &account_key).await?;
-            sign_in(&session, &user, now).await?;
+            sign_in(&session, &user, now, None).await?;
             audit_attempt(&state, "sign_in.succeeded", &user.email, Some(user.id), &ip).await?;
             Ok(Redirect::to(&next).into_response())
         }
@@ -134,7 +150,7 @@ async fn audit_attempt(
     audit::record(
         &state.pool,
         Event {
-            // A failed attempt is not the account holder's act.
+            // Only a completed sign-in is surely the account holder's act.
             actor_id: user_id.filter(|_| action == "sign_in.succeeded"),
             action,
             entity_type: "account",
@@ -152,4 +168,83 @@ async fn audit_attempt(
 pub async fn logout(session: Session) -> Result<Response, AppError> {
     sign_out(&session).await?;
     Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login_code.html")]
+struct CodePage {
+    layout: Layout,
+    error: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+const TIMED_OUT: &str = "Sign-in waited too long for the code. Sign in again.";
+
+/// The second step of signing in, for a browser whose password was just right.
+pub async fn code_form(
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/staff").into_response());
+    }
+    if session::pending(&session, state.now()).await?.is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    render(&CodePage { layout, error: None })
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let user = match session::pending(&session, now).await? {
+        Some(pending) => queries::find_by_id(&state.pool, pending.user_id)
+            .await?
+            .filter(|u| u.active && u.session_epoch == pending.epoch)
+            .map(|u| (u, pending.next)),
+        None => None,
+    };
+    let Some((user, next)) = user else {
+        session::end_pending(&session).await?;
+        flash(&session, FlashKind::Error, TIMED_OUT).await?;
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let attempt = Attempt {
+        user_id: user.id,
+        email: &user.email,
+        ip: &ip,
+        purpose: "signing in",
+        signed_in: false,
+    };
+    if let Some(why) = second_factor::prove(&state, attempt, &form.code).await? {
+        let status = if why == second_factor::LOCKED {
+            // A locked account starts again from the password once the pause ends.
+            session::end_pending(&session).await?;
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return render_status(
+            status,
+            &CodePage {
+                layout: Layout::plain(),
+                error: Some(why),
+            },
+        );
+    }
+    throttle::clear(&state.pool, &throttle::account_key(&user.email)).await?;
+    sign_in(&session, &user, now, Some(now)).await?;
+    audit_attempt(&state, "sign_in.succeeded", &user.email, Some(user.id), &ip).await?;
+    Ok(Redirect::to(&next).into_response())
 }

@@ -1,5 +1,6 @@
 //! Everyone's own account page: changing one's password, which ends every other
-//! session of the account and keeps this one.
+//! session of the account and keeps this one. With a second factor, the change
+//! needs it proven within the last ten minutes.
 
 use askama::Template;
 use axum::Form;
@@ -12,7 +13,8 @@ use tower_sessions::Session;
 
 use super::password::Password;
 use super::queries;
-use super::session::{Staff, sign_in};
+use super::second_factor::recent_or_code;
+use super::session::{Staff, factor_proven_at, sign_in};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -28,6 +30,8 @@ pub struct PasswordForm {
     password: String,
     #[serde(default)]
     confirm: String,
+    #[serde(default)]
+    code: String,
 }
 
 #[derive(Template)]
@@ -46,7 +50,7 @@ pub async fn form(Staff(_): Staff, layout: Layout) -> Result<Response, AppError>
 
 pub async fn submit(
     Staff(me): Staff,
-    layout: Layout,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
@@ -68,6 +72,10 @@ pub async fn submit(
         "password",
         Password::parse(&form.password, &form.confirm, &[&user.email, &user.display_name]),
     );
+    let purpose = "changing their password";
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await? {
+        errors.add("code", why);
+    }
     let (Some(password), true) = (password, errors.is_empty()) else {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { layout, errors });
     };
@@ -94,7 +102,8 @@ pub async fn submit(
         session_epoch: epoch,
         ..user
     };
-    sign_in(&session, &renewed, now).await?;
+    let factor_at = factor_proven_at(&session).await?;
+    sign_in(&session, &renewed, now, factor_at).await?;
     flash(
         &session,
         FlashKind::Success,

@@ -121,6 +121,18 @@ pub async fn set_active(db: impl PgExecutor<'_>, id: Uuid, active: bool, now: Da
     Ok(())
 }
 
+/// Ends every session of the account, on every instance.
+pub async fn end_sessions(db: impl PgExecutor<'_>, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set session_epoch = session_epoch + 1, updated_at = $2 where id = $1",
+        id,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Locks the admin rows so that two admins demoting each other at once cannot
 /// leave the program without one.
 pub async fn lock_admins(db: impl PgExecutor<'_>) -> sqlx::Result<()> {

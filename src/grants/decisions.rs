@@ -4,7 +4,11 @@
 //! approvals sent at once exactly one acts and the others see it already done.
 //! Nobody approves an application they entered; above the second-approval
 //! threshold a grant counts only once a different admin confirms it. Approving
-//! and confirming ask for the admin's password again (see [`password_again`]).
+//! and confirming ask for the admin's password again (see [`password_again`]),
+//! and every decision needs the admin's second factor proven within the last
+//! [`RECENT_FACTOR`](crate::accounts::session::RECENT_FACTOR): the password
+//! stops someone at a computer left signed in, the code proves the admin still
+//! holds their phone. When the factor is older, the form asks for a code too.
 
 use axum::Form;
 use axum::extract::State;
@@ -21,6 +25,7 @@ use super::review::{Typed, show_page};
 use super::rules::{Refusal, may_approve, may_confirm, may_decline};
 use super::totals;
 use crate::accounts;
+use crate::accounts::second_factor::recent_or_code;
 use crate::accounts::session::{Admin, SessionUser};
 use crate::accounts::throttle;
 use crate::audit::{self, Event};
@@ -122,11 +127,13 @@ pub struct ApproveForm {
     month: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn approve(
     Admin(me): Admin,
-    layout: Layout,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
@@ -139,6 +146,9 @@ pub async fn approve(
     let month = errors.check("month", parse_month(&form.month, state.today()));
     if let Some(why) = password_again(&state, &me, &form.password, &ip).await? {
         errors.add("password", why);
+    }
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "approving a grant").await? {
+        errors.add("approve-code", why);
     }
     let (Some(amount), Some(month), true) = (amount, month, errors.is_empty()) else {
         // What was typed comes back, except the password.
@@ -203,11 +213,13 @@ pub async fn approve(
 pub struct ConfirmForm {
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn confirm(
     Admin(me): Admin,
-    layout: Layout,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
@@ -215,9 +227,15 @@ pub async fn confirm(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
+    let mut errors = FormErrors::default();
     if let Some(why) = password_again(&state, &me, &form.password, &ip).await? {
-        let mut errors = FormErrors::default();
         errors.add("password", why);
+    }
+    let purpose = "confirming a grant";
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await? {
+        errors.add("confirm-code", why);
+    }
+    if !errors.is_empty() {
         return show_page(
             &state,
             layout,
@@ -259,11 +277,13 @@ pub async fn confirm(
 pub struct DeclineForm {
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn decline(
     Admin(me): Admin,
-    layout: Layout,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
@@ -271,11 +291,15 @@ pub async fn decline(
     Form(form): Form<DeclineForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let reason = match plain_text(&form.reason, "Reason", 2000, true) {
-        Ok(reason) => reason,
-        Err(message) => {
-            let mut errors = FormErrors::default();
-            errors.add("reason", message);
+    let mut errors = FormErrors::default();
+    let reason = errors.check("reason", plain_text(&form.reason, "Reason", 2000, true));
+    let purpose = "declining a grant";
+    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await? {
+        errors.add("decline-code", why);
+    }
+    let reason = match (reason, errors.is_empty()) {
+        (Some(reason), true) => reason,
+        _ => {
             let typed = Typed {
                 reason: form.reason,
                 ..Typed::default()

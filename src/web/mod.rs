@@ -81,6 +81,11 @@ impl Layout {
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(SessionUser::is_admin)
     }
+
+    /// Forms for actions that need a recent second factor show a code field.
+    pub fn needs_code(&self) -> bool {
+        self.user.as_ref().is_some_and(SessionUser::needs_code)
+    }
 }
 
 impl FromRequestParts<AppState> for Layout {

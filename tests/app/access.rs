@@ -29,6 +29,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/readyz", "GET", Access::Public(200)),
     ("/login", "GET POST", Access::SignInPage),
     ("/logout", "POST", Access::Public(303)),
+    ("/login/code", "GET POST", Access::Public(303)),
     ("/setup/{token}", "GET POST", Access::Public(404)),
     ("/account/welcome/{token}", "GET POST", Access::Public(404)),
     ("/honor-roll", "GET", Access::Public(200)),
@@ -94,6 +95,10 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/staff/flags/{flag}/slip", "GET", Access::Staff),
     ("/staff/flags/{flag}/scan", "GET", Access::Staff),
     ("/account/password", "GET POST", Access::Staff),
+    ("/account/second-factor", "GET", Access::Staff),
+    ("/account/second-factor/enrol", "GET POST", Access::Staff),
+    ("/account/second-factor/recovery-codes", "GET POST", Access::Staff),
+    ("/account/second-factor/remove", "POST", Access::Staff),
     ("/admin/users", "GET POST", Access::Admin),
     ("/admin/users/new", "GET", Access::Admin),
     ("/admin/users/{id}", "GET", Access::Admin),
@@ -101,6 +106,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/admin/users/{id}/deactivate", "POST", Access::Admin),
     ("/admin/users/{id}/activate", "POST", Access::Admin),
     ("/admin/users/{id}/reset", "POST", Access::Admin),
+    ("/admin/users/{id}/second-factor/reset", "POST", Access::Admin),
     ("/admin/audit", "GET", Access::Admin),
     ("/admin/grants", "GET", Access::Admin),
     ("/admin/grants/settings", "GET POST", Access::Admin),
@@ -294,8 +300,11 @@ async fn every_signed_in_page_opens_for_an_admin(pool: PgPool) {
     let (admin, _) = app.signed_in(Role::Admin).await;
     for (method, path, _) in signed_in_routes()
         .into_iter()
-        // An import's id and a card's scan do not exist until one is made.
-        .filter(|(m, p, _)| *m == Method::GET && !p.contains("{import}") && !p.ends_with("/scan"))
+        // An import's id and a card's scan do not exist until one is made; recovery
+        // codes are shown only right after they are made.
+        .filter(|(m, p, _)| {
+            *m == Method::GET && !p.contains("{import}") && !p.ends_with("/scan") && !p.ends_with("/recovery-codes")
+        })
     {
         let path = fill(path);
         assert_eq!(admin.method(method.clone(), &path).await.status_code(), 200, "{path}");

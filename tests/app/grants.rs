@@ -5,7 +5,7 @@ use axum_test::TestServer;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::helpers::{PASSWORD, Role, TestApp, field_value, location, page_text, sign_in, text_of, with};
+use crate::helpers::{PASSWORD, Role, TestApp, field_value, location, page_text, text_of, with};
 
 /// A complete, valid application; tests change the fields they are about.
 pub fn application(recipient: &str, amount: &str) -> Vec<(String, String)> {
@@ -35,9 +35,7 @@ pub fn application(recipient: &str, amount: &str) -> Vec<(String, String)> {
 /// Another signed-in admin, with an email of its own.
 pub async fn another_admin(app: &TestApp, email: &str) -> (TestServer, Uuid) {
     let id = app.create_user(email, "Other Admin", Role::Admin).await;
-    let browser = app.browser();
-    assert_eq!(sign_in(&browser, email, PASSWORD).await.status_code(), 303);
-    (browser, id)
+    (app.sign_in_as(email).await, id)
 }
 
 /// Enters an application through the staff form and returns its id.

@@ -7,13 +7,11 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::grants::{application, approve, enter};
-use crate::helpers::{PASSWORD, Role, TestApp, page_text, sign_in, text_of};
+use crate::helpers::{Role, TestApp, page_text, text_of};
 
 /// A fresh browser signed in as an existing account (sessions expire as the clock moves).
 pub async fn as_user(app: &TestApp, email: &str) -> TestServer {
-    let browser = app.browser();
-    assert_eq!(sign_in(&browser, email, PASSWORD).await.status_code(), 303);
-    browser
+    app.sign_in_as(email).await
 }
 
 pub struct Desk {

@@ -1,6 +1,7 @@
 //! `TestApp`: the application over a test database, with a clock the test moves,
 //! and browsers (cookie jars) that sign in as a given role.
 
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use argon2::Argon2;
@@ -44,6 +45,9 @@ pub struct TestApp {
     pub router: Router,
     pub pool: PgPool,
     pub clock: Arc<TestClock>,
+    /// The authenticator-app secret of each account enrolled through the pages,
+    /// by email: the test's phone.
+    secrets: Mutex<HashMap<String, String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -91,6 +95,7 @@ impl TestApp {
             router: honor_mile::router(state),
             pool,
             clock,
+            secrets: Mutex::new(HashMap::new()),
         }
     }
 
@@ -125,10 +130,78 @@ impl TestApp {
             Role::Admin => ("admin@example.org", "Ada Admin"),
         };
         let id = self.create_user(email, name, role).await;
+        (self.sign_in_as(email).await, id)
+    }
+
+    /// A new browser signed in as an existing account, the way a person does it:
+    /// the password, then the code from their app, or for an admin without a
+    /// second factor, setting one up first.
+    pub async fn sign_in_as(&self, email: &str) -> TestServer {
         let browser = self.browser();
         let response = sign_in(&browser, email, PASSWORD).await;
-        assert_eq!(response.status_code(), 303, "sign-in as {role:?} should succeed");
-        (browser, id)
+        assert_eq!(response.status_code(), 303, "password accepted for {email}");
+        if location(&response) == "/login/code" {
+            let code = self.next_code(email).await;
+            let response = browser.post("/login/code").form(&[("code", code.as_str())]).await;
+            assert_eq!(response.status_code(), 303, "code accepted for {email}");
+            return browser;
+        }
+        let desk = browser.get("/staff").await;
+        if location(&desk) == "/account/second-factor/enrol" {
+            self.enrol(&browser, email).await;
+        }
+        browser
+    }
+
+    /// Sets up a second factor through the pages, as the signed-in `email`, and
+    /// returns the recovery codes shown.
+    pub async fn enrol(&self, browser: &TestServer, email: &str) -> Vec<String> {
+        let page = browser.get("/account/second-factor/enrol").await;
+        assert_eq!(page.status_code(), 200);
+        let secret = text_of(&page.text(), "secret").expect("the secret is shown for typing in");
+        let code = totp_code(&secret, self.clock.now());
+        let response = browser
+            .post("/account/second-factor/enrol")
+            .form(&[("code", code.as_str())])
+            .await;
+        assert_eq!(response.status_code(), 303, "enrolled: {}", page_text(&response.text()));
+        self.secrets
+            .lock()
+            .expect("secrets lock")
+            .insert(email.to_string(), secret);
+        let codes = follow(browser, &response).await.text();
+        recovery_codes_in(&codes)
+    }
+
+    /// The secret the test's phone holds for `email`.
+    pub fn secret_of(&self, email: &str) -> String {
+        self.secrets
+            .lock()
+            .expect("secrets lock")
+            .get(email)
+            .cloned()
+            .expect("enrolled through the pages")
+    }
+
+    /// A code the server accepts now for `email`: the app's code for the first
+    /// step after the last accepted one within the allowed drift, moving the
+    /// clock on one step when that window is used up (as a person would wait).
+    pub async fn next_code(&self, email: &str) -> String {
+        let secret = self.secret_of(email);
+        let last: Option<i64> = sqlx::query_scalar(
+            "select f.last_used_step from second_factors f join users u on u.id = f.user_id where u.email = $1",
+        )
+        .bind(email)
+        .fetch_one(&self.pool)
+        .await
+        .expect("an enrolled account");
+        let now = self.clock.now().timestamp() / 30;
+        let step = last.map_or(now, |last| (last + 1).max(now - 1));
+        if step > now + 1 {
+            self.clock.advance(Duration::seconds(30));
+            return Box::pin(self.next_code(email)).await;
+        }
+        totp_code(&secret, DateTime::from_timestamp(step * 30, 0).expect("a valid time"))
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -144,6 +217,28 @@ pub async fn sign_in(browser: &TestServer, email: &str, password: &str) -> TestR
         .post("/login")
         .form(&[("email", email), ("password", password), ("next", "/staff")])
         .await
+}
+
+/// What an authenticator app shows for `secret` (as the page shows it) at `time`.
+pub fn totp_code(secret: &str, time: DateTime<Utc>) -> String {
+    let compact: String = secret.split_whitespace().collect();
+    let bytes = totp_rs::Secret::try_from_base32(compact).expect("a base32 secret");
+    totp_rs::Builder::new()
+        .with_secret(bytes.as_ref().to_vec())
+        .build()
+        .expect("an RFC 6238 secret")
+        .generate(u64::try_from(time.timestamp()).expect("after 1970"))
+        .to_string()
+}
+
+/// The recovery codes listed on the page that shows them once.
+pub fn recovery_codes_in(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("#recovery-codes code").expect("selector");
+    document
+        .select(&selector)
+        .map(|e| e.text().collect::<String>())
+        .collect()
 }
 
 pub fn location(response: &TestResponse) -> String {

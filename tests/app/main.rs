@@ -29,5 +29,6 @@ mod miles;
 mod operations;
 mod photos;
 mod privacy;
+mod second_factor;
 mod security;
 mod sign_in;

@@ -1,9 +1,10 @@
 // The foundation's journey: the first admin sets up through the printed link,
-// signs in, invites a staff member, who chooses a password and signs in too.
+// signs in, sets up the second factor admins must have, invites a staff member,
+// who chooses a password and signs in too; then the admin signs in again with a code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, screenshot,
+  startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, screenshot, enrol, nextCode,
 } from '../lib/harness.mjs';
 
 const ADMIN_PASSWORD = 'lighthouse saffron meadow 2041';
@@ -46,6 +47,24 @@ test('the first admin sets up, invites a staff member, and both sign in', async 
   await admin.getByLabel('Email').fill('chief@example.org');
   await admin.getByLabel('Password').fill(ADMIN_PASSWORD);
   await admin.getByRole('button', { name: 'Sign in' }).click();
+  // An admin must set up a second factor before anything else.
+  await admin.waitForURL(/\/account\/second-factor\/enrol$/);
+  await admin.goto(new URL('/staff', server.baseUrl).toString());
+  await admin.waitForURL(/\/account\/second-factor\/enrol$/);
+  assert.match(await admin.locator('main').innerText(), /Admins need a second factor/);
+  assert.ok(await admin.getByRole('img', { name: /QR code/ }).isVisible(), 'a QR code to scan');
+  await assertAccessible(admin, 'second factor enrolment');
+  await assertFitsNarrowScreen(admin, 'second factor enrolment');
+  await screenshot(admin, 'second-factor-enrol');
+  await admin.getByLabel('Code from the app').fill('12a456');
+  await admin.getByRole('button', { name: /second factor/ }).click();
+  assert.match(await admin.locator('#code-error').innerText(), /6 digits/);
+  await assertAccessible(admin, 'second factor enrolment with an error');
+  const recoveryCodes = await enrol(admin, 'chief@example.org');
+  assert.equal(recoveryCodes.length, 10);
+  await assertAccessible(admin, 'recovery codes');
+  await screenshot(admin, 'recovery-codes');
+  await admin.getByRole('link', { name: /I have saved them/ }).click();
   await admin.waitForURL(/\/staff$/);
   await assertAccessible(admin, 'staff desk');
 
@@ -88,6 +107,26 @@ test('the first admin sets up, invites a staff member, and both sign in', async 
   await staff.getByRole('button', { name: 'Sign out' }).click();
   await staff.goto(new URL('/staff', server.baseUrl).toString());
   await staff.waitForURL(/\/login\?next=/);
+
+  // The admin signs in again: after the password, a code from the app.
+  await admin.getByRole('button', { name: 'Sign out' }).click();
+  await admin.goto(new URL('/login', server.baseUrl).toString());
+  await admin.getByLabel('Email').fill('chief@example.org');
+  await admin.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await admin.waitForURL(/\/login\/code$/);
+  await assertAccessible(admin, 'sign-in code');
+  await admin.getByLabel('Code from your authenticator app').fill('<b>1</b>');
+  await admin.getByRole('button', { name: 'Sign in' }).click();
+  assert.match(await admin.locator('#code-error').innerText(), /6 digits/);
+  await assertAccessible(admin, 'sign-in code with an error');
+  await screenshot(admin, 'sign-in-code');
+  await admin.getByLabel('Code from your authenticator app').fill(await nextCode('chief@example.org'));
+  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await admin.waitForURL(/\/staff$/);
+  await admin.goto(new URL('/account/second-factor', server.baseUrl).toString());
+  assert.match(await admin.locator('#factor-status').innerText(), /10 of 10 recovery codes unused/);
+  await assertAccessible(admin, 'second factor page');
 });
 
 test('a signed-in page works with the keyboard alone', async () => {
@@ -100,6 +139,10 @@ test('a signed-in page works with the keyboard alone', async () => {
   await page.keyboard.type('chief@example.org');
   await page.keyboard.press('Tab');
   await page.keyboard.type(ADMIN_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/login\/code$/);
+  // The code field has the focus.
+  await page.keyboard.type(await nextCode('chief@example.org'));
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/staff$/);
   const outline = await page.evaluate(() => {

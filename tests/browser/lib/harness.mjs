@@ -2,6 +2,7 @@
 // and Debian's Chromium through playwright-core, for the journeys in ../journeys.
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -140,7 +141,8 @@ export async function screenshot(page, name) {
 export const ADMIN_EMAIL = 'chief@example.org';
 export const ADMIN_PASSWORD = 'lighthouse saffron meadow 2041';
 
-/** Creates the first admin through the printed setup link and signs in on `page`. */
+/** Creates the first admin through the printed setup link and signs in on `page`
+ * (setting up the second factor admins must have). */
 export async function setUpAdminAndSignIn(page, server) {
   await page.goto(server.setupLink);
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
@@ -152,11 +154,76 @@ export async function setUpAdminAndSignIn(page, server) {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
 }
 
+/** Signs in on `page`: the password, then the code from the test's "phone", or
+ * for an account that must have a second factor and has none, setting one up. */
 export async function signIn(page, email, password) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/(staff|login\/code|account\/second-factor\/enrol)$/);
+  if (page.url().endsWith('/login/code')) {
+    await page.getByLabel('Code from your authenticator app').fill(await nextCode(email));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  } else if (page.url().endsWith('/account/second-factor/enrol')) {
+    await enrol(page, email);
+    await page.getByRole('link', { name: /I have saved them/ }).click();
+  }
   await page.waitForURL(/\/staff$/);
+}
+
+/** The secret each account's authenticator app holds, by email, and the last
+ * 30-second step a code was used for (the server accepts each step once). */
+const phones = new Map();
+
+/** Sets up the second factor on the enrolment page, as an app would: reads the
+ * key shown for typing in and answers with its code. Returns the recovery codes. */
+export async function enrol(page, email) {
+  const secret = (await page.locator('#secret').innerText()).replace(/\s+/g, '');
+  const phone = { secret, lastStep: -1 };
+  await page.getByLabel('Code from the app').fill(await codeFor(phone));
+  await page.getByRole('button', { name: /second factor/ }).click();
+  await page.waitForURL(/\/account\/second-factor\/recovery-codes$/);
+  phones.set(email, phone);
+  return page.locator('#recovery-codes code').allInnerTexts();
+}
+
+/** The next code the server will accept for an enrolled account. */
+export async function nextCode(email) {
+  const phone = phones.get(email);
+  assert.ok(phone, `${email} has set up a second factor in this journey`);
+  return codeFor(phone);
+}
+
+/** The app's code for the current step, or the next one (the server allows one
+ * step of drift) when this step's code was already used; waits when both were. */
+async function codeFor(phone) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000 / 30);
+    const step = Math.max(now, phone.lastStep + 1);
+    if (step <= now + 1) {
+      phone.lastStep = step;
+      return totp(phone.secret, step);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** RFC 6238 with HMAC-SHA1 and 6 digits, from a base32 secret, for one time step. */
+export function totp(base32, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '').toUpperCase()) {
+    const value = alphabet.indexOf(c);
+    assert.ok(value >= 0, `base32 letter ${c}`);
+    bits += value.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(number).padStart(6, '0');
 }
 
 /** A small real PNG (8x8 pixels), for photo uploads. */

@@ -1,0 +1,313 @@
+//! One's own second factor: setting it up with a QR code (or the secret typed by
+//! hand), seeing the recovery codes once, making new ones, replacing the factor,
+//! and (staff only) removing it. Admins must keep one: they can only replace it.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::second_factor::{self, Enrolment, Typed, recent_or_code};
+use super::session::{SessionUser, Staff, mark_factor_proven};
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::forms::FormErrors;
+use crate::web::{FlashKind, Layout, flash, render, render_status};
+
+const PAGE: &str = "/account/second-factor";
+const CODES: &str = "/account/second-factor/recovery-codes";
+/// The secret being set up, kept in the session until a code proves the app has it.
+const ENROL_KEY: &str = "enrol_secret";
+/// New recovery codes, kept in the session only until the page that shows them once.
+const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
+
+#[derive(Serialize, Deserialize)]
+struct EnrolSecret {
+    user_id: Uuid,
+    secret: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/second_factor.html")]
+struct FactorPage {
+    layout: Layout,
+    enrolment: Option<Enrolment>,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/second_factor_enrol.html")]
+struct EnrolPage {
+    layout: Layout,
+    qr: String,
+    secret: String,
+    account: String,
+    replacing: bool,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/recovery_codes.html")]
+struct CodesPage {
+    layout: Layout,
+    codes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    current_code: String,
+}
+
+fn me(layout: &Layout) -> Result<SessionUser, AppError> {
+    layout.user.clone().ok_or(AppError::Forbidden)
+}
+
+async fn factor_page(
+    state: &AppState,
+    layout: Layout,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let me = me(&layout)?;
+    let enrolment = second_factor::enrolment(&state.pool, me.id).await?;
+    render_status(
+        status,
+        &FactorPage {
+            layout,
+            enrolment,
+            errors,
+        },
+    )
+}
+
+pub async fn page(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    factor_page(&state, layout, StatusCode::OK, FormErrors::default()).await
+}
+
+/// The secret being set up in this session, or a new one.
+async fn enrol_secret(session: &Session, me: &SessionUser) -> Result<Vec<u8>, AppError> {
+    let kept = session.get::<EnrolSecret>(ENROL_KEY).await?;
+    if let Some(secret) = kept
+        .filter(|k| k.user_id == me.id)
+        .and_then(|k| second_factor::secret_from_text(&k.secret))
+    {
+        return Ok(secret);
+    }
+    let secret = second_factor::new_secret();
+    let kept = EnrolSecret {
+        user_id: me.id,
+        secret: second_factor::secret_text(&secret),
+    };
+    session.insert(ENROL_KEY, kept).await?;
+    Ok(secret)
+}
+
+async fn enrol_page(
+    state: &AppState,
+    session: &Session,
+    layout: Layout,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let me = me(&layout)?;
+    let secret = enrol_secret(session, &me).await?;
+    let page = EnrolPage {
+        qr: second_factor::qr_data_uri(&secret, &me.email)?,
+        secret: second_factor::secret_text(&secret),
+        account: me.email.clone(),
+        replacing: second_factor::enrolled(&state.pool, me.id).await?,
+        layout,
+        errors,
+    };
+    render_status(status, &page)
+}
+
+pub async fn enrol_form(
+    Staff(_): Staff,
+    layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
+    enrol_page(&state, &session, layout, StatusCode::OK, FormErrors::default()).await
+}
+
+pub async fn enrol_submit(
+    Staff(me): Staff,
+    mut layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<EnrolForm>,
+) -> Result<Response, AppError> {
+    let now = state.now();
+    let secret = enrol_secret(&session, &me).await?;
+    let mut errors = FormErrors::default();
+    let step = match Typed::parse_code(&form.code) {
+        Ok(code) => match second_factor::matching_step(&secret, &code, now)? {
+            Some(step) => Some(step),
+            None => {
+                errors.add(
+                    "code",
+                    "This code does not match. Check the app added this account, then type the code it shows now.",
+                );
+                None
+            }
+        },
+        Err(why) => {
+            errors.add("code", why);
+            None
+        }
+    };
+    let replacing = me.has_factor;
+    // Replacing a factor needs the old one, recently: a session left open is not
+    // enough to move the account to someone else's phone.
+    if replacing && step.is_some() {
+        let proof = recent_or_code(
+            &state,
+            &session,
+            &mut layout,
+            &ip,
+            &form.current_code,
+            "replacing their second factor",
+        );
+        if let Some(why) = proof.await? {
+            errors.add("current_code", why);
+        }
+    }
+    let (Some(step), true) = (step, errors.is_empty()) else {
+        return enrol_page(&state, &session, layout, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    };
+    let codes = second_factor::new_recovery_codes();
+    let mut tx = state.pool.begin().await?;
+    second_factor::save(&mut tx, me.id, &secret, step, now).await?;
+    second_factor::replace_recovery_codes(&mut tx, me.id, &codes, now).await?;
+    let (action, verb) = if replacing {
+        ("second_factor.replaced", "replaced their")
+    } else {
+        ("second_factor.enrolled", "set up a")
+    };
+    let summary = format!("{} {verb} second factor", me.email);
+    audit::record(&mut *tx, own_event(&me, action, summary, &ip), now).await?;
+    tx.commit().await?;
+    session.remove_value(ENROL_KEY).await?;
+    mark_factor_proven(&session, now).await?;
+    session.insert(FRESH_CODES_KEY, codes).await?;
+    Ok(Redirect::to(CODES).into_response())
+}
+
+/// The recovery codes just made, shown this one time.
+pub async fn codes(Staff(_): Staff, layout: Layout, session: Session) -> Result<Response, AppError> {
+    let Some(codes) = session.remove::<Vec<String>>(FRESH_CODES_KEY).await? else {
+        return Ok(Redirect::to(PAGE).into_response());
+    };
+    render(&CodesPage { layout, codes })
+}
+
+pub async fn regenerate(
+    Staff(me): Staff,
+    mut layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    if !me.has_factor {
+        return Ok(Redirect::to(PAGE).into_response());
+    }
+    let proof = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "new recovery codes");
+    if let Some(why) = proof.await? {
+        let mut errors = FormErrors::default();
+        errors.add("regenerate-code", why);
+        return factor_page(&state, layout, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    }
+    let now = state.now();
+    let codes = second_factor::new_recovery_codes();
+    let mut tx = state.pool.begin().await?;
+    second_factor::replace_recovery_codes(&mut tx, me.id, &codes, now).await?;
+    let summary = format!("{} made new recovery codes; the old ones no longer work", me.email);
+    audit::record(
+        &mut *tx,
+        own_event(&me, "second_factor.recovery_codes_replaced", summary, &ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    session.insert(FRESH_CODES_KEY, codes).await?;
+    Ok(Redirect::to(CODES).into_response())
+}
+
+pub async fn remove(
+    Staff(me): Staff,
+    mut layout: Layout,
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    if me.is_admin() {
+        flash(
+            &session,
+            FlashKind::Error,
+            "Admins must keep a second factor. Set up a new one to replace it.",
+        )
+        .await?;
+        return Ok(Redirect::to(PAGE).into_response());
+    }
+    if !me.has_factor {
+        return Ok(Redirect::to(PAGE).into_response());
+    }
+    let proof = recent_or_code(
+        &state,
+        &session,
+        &mut layout,
+        &ip,
+        &form.code,
+        "removing their second factor",
+    );
+    if let Some(why) = proof.await? {
+        let mut errors = FormErrors::default();
+        errors.add("remove-code", why);
+        return factor_page(&state, layout, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    }
+    let now = state.now();
+    let mut tx = state.pool.begin().await?;
+    second_factor::remove(&mut *tx, me.id).await?;
+    let summary = format!("{} removed their second factor", me.email);
+    audit::record(&mut *tx, own_event(&me, "second_factor.removed", summary, &ip), now).await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "Your second factor is removed. Sign-in now asks only for your password.",
+    )
+    .await?;
+    Ok(Redirect::to(PAGE).into_response())
+}
+
+fn own_event<'a>(me: &SessionUser, action: &'a str, summary: String, ip: &'a str) -> Event<'a> {
+    Event {
+        actor_id: Some(me.id),
+        action,
+        entity_type: "account",
+        entity_id: Some(me.id.to_string()),
+        summary,
+        details: json!({}),
+        client_ip: Some(ip),
+    }
+}
