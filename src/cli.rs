@@ -1,5 +1,6 @@
-//! The command line: `serve` (the default), `migrate`, and `create-admin`, which
-//! prints a one-time link for choosing the first admin's password.
+//! The command line: `serve` (the default), `migrate`, `create-admin`, which
+//! prints a one-time link for choosing the first admin's password, and `demo`,
+//! which loads the invented demo data into an empty database.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use crate::accounts::store::PgSessionStore;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{accounts, db, router};
+use crate::{accounts, db, demo, router};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,8 @@ enum Command {
     Migrate,
     /// Print a one-time link with which the first admin chooses a password.
     CreateAdmin,
+    /// Load the invented demo data into an empty database, then exit.
+    Demo,
 }
 
 /// Runs the command line; every failure is printed as one line.
@@ -51,6 +54,7 @@ pub async fn run() -> ExitCode {
             .map(|_| println!("Database is up to date."))
             .map_err(Into::into),
         Command::CreateAdmin => create_admin(config).await,
+        Command::Demo => load_demo(config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,7 +101,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             }
         }
     });
-    let app = router(AppState::new(pool, config, clock)?);
+    let mut state = AppState::new(pool.clone(), config, clock)?;
+    state.demo = demo::is_loaded(&pool).await?;
+    let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -113,6 +119,18 @@ async fn create_admin(config: Config) -> anyhow::Result<()> {
             "An admin already exists. Ask them to invite you, or to reset your password from Admin > Accounts."
         ),
     }
+    Ok(())
+}
+
+async fn load_demo(config: Config) -> anyhow::Result<()> {
+    let pool = db::connect_and_migrate(&config).await?;
+    let now = SystemClock.now();
+    let today = now.with_timezone(&config.time_zone).date_naive();
+    let loaded = demo::load(&pool, today, now).await?;
+    println!(
+        "Demo data loaded: {} heroes, {} miles, {} grant applications. Every page now says \"Demo data\".",
+        loaded.heroes, loaded.miles, loaded.grants
+    );
     Ok(())
 }
 

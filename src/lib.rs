@@ -13,6 +13,7 @@
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
+//! - [`demo`]: the invented demo data set (`honor-mile demo`).
 //! - [`web`]: page rendering, layout, flash messages, security headers.
 //! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
 
@@ -22,6 +23,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod flags;
 pub mod grants;

@@ -2,6 +2,7 @@
 //! flash messages, form errors, the client address and the security headers.
 
 pub mod cache;
+pub mod chart;
 pub mod client;
 pub mod export;
 pub mod forms;
@@ -65,6 +66,8 @@ pub async fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) 
 pub struct Layout {
     pub user: Option<SessionUser>,
     pub flashes: Vec<Flash>,
+    /// Demo data: every page carries a notice.
+    pub demo: bool,
 }
 
 impl Layout {
@@ -73,6 +76,7 @@ impl Layout {
         Layout {
             user: None,
             flashes: Vec::new(),
+            demo: false,
         }
     }
 
@@ -93,7 +97,11 @@ impl FromRequestParts<AppState> for Layout {
             }
             _ => Vec::new(),
         };
-        Ok(Layout { user, flashes })
+        Ok(Layout {
+            user,
+            flashes,
+            demo: state.demo,
+        })
     }
 }
 

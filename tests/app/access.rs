@@ -9,7 +9,8 @@ use crate::helpers::{Role, TestApp, location};
 /// account, `{hero}` by a real hero, `{contact}` by one of its contacts, `{grant}`
 /// by a grant application.
 /// account, `{hero}` by a real hero, `{contact}` by one of its contacts, `{flag}`
-/// by the flag of its mile (with a recipient and an address).
+/// by the flag of its mile (with a recipient and an address), `{campaign}` by its
+/// family campaign.
 const ROUTES: &[(Method, &str, Role)] = &[
     (Method::GET, "/staff", Role::Staff),
     (Method::GET, "/staff/heroes", Role::Staff),
@@ -33,6 +34,19 @@ const ROUTES: &[(Method, &str, Role)] = &[
     (
         Method::POST,
         "/staff/heroes/{hero}/contacts/{contact}/delete",
+        Role::Staff,
+    ),
+    (Method::POST, "/staff/heroes/{hero}/campaigns", Role::Staff),
+    (Method::GET, "/staff/heroes/{hero}/campaigns/new", Role::Staff),
+    (Method::POST, "/staff/heroes/{hero}/campaigns/{campaign}", Role::Staff),
+    (
+        Method::GET,
+        "/staff/heroes/{hero}/campaigns/{campaign}/edit",
+        Role::Staff,
+    ),
+    (
+        Method::POST,
+        "/staff/heroes/{hero}/campaigns/{campaign}/close",
         Role::Staff,
     ),
     (Method::GET, "/staff/grants", Role::Staff),
@@ -137,6 +151,17 @@ async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     .execute(&app.pool)
     .await
     .expect("grant application");
+    let campaign = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into campaigns (id, hero_id, title, donation_url, goal_cents, opens_on, closes_on, created_at, updated_at)
+         values ($1, $2, 'Help the Smiths', 'https://donate.example.org/smiths', 1000000, '2026-11-20', '2026-12-04',
+                 now(), now())",
+    )
+    .bind(campaign)
+    .bind(hero)
+    .execute(&app.pool)
+    .await
+    .expect("campaign");
     let flag = uuid::Uuid::now_v7();
     sqlx::query(
         "insert into flags (id, mile_id, kind, recipient_contact_id, recipient_kind, recipient_name, recipient_address,
@@ -158,6 +183,7 @@ async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
             .replace("{mile}", &mile.to_string())
             .replace("{grant}", &grant.to_string())
             .replace("{flag}", &flag.to_string())
+            .replace("{campaign}", &campaign.to_string())
     }
 }
 
@@ -181,6 +207,8 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "select monthly_minimum_cents from grant_settings",
         "select count(*) from flags where step <> 'waiting_for_note' or recipient_name <> 'Maria Smith'",
         "select count(*) from flag_history",
+        "select count(*) from campaigns",
+        "select count(*) from campaigns where closed_at is not null or title <> 'Help the Smiths'",
     ] {
         counts.push(app.count(sql).await);
     }
