@@ -73,6 +73,18 @@ impl Place {
         format!("{}: {} {noun} honored", self.name, with_commas(self.heroes))
     }
 
+    /// "Texas, TX: 412 heroes honored": a tile's name holds the code it shows,
+    /// so people who speak to their browser can say what they see.
+    pub fn tile_label(&self) -> String {
+        let noun = if self.heroes == 1 { "hero" } else { "heroes" };
+        format!(
+            "{}, {}: {} {noun} honored",
+            self.name,
+            self.code,
+            with_commas(self.heroes)
+        )
+    }
+
     pub fn text_x(&self) -> i64 {
         self.tile.map_or(0, |(x, _)| x + TILE / 2)
     }

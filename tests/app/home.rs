@@ -52,11 +52,11 @@ async fn an_empty_program_shows_an_empty_chart_and_map(pool: PgPool) {
     assert_eq!(tiles.len(), 64, "50 states, DC and 13 provinces and territories");
     assert!(tiles.contains(&(
         "/honor-roll?country=US&state=TX".to_string(),
-        "Texas: 0 heroes honored".to_string()
+        "Texas, TX: 0 heroes honored".to_string()
     )));
     assert!(tiles.contains(&(
         "/honor-roll?country=CA&state=NU".to_string(),
-        "Nunavut: 0 heroes honored".to_string()
+        "Nunavut, NU: 0 heroes honored".to_string()
     )));
     assert!(page_text(&html).contains("No mile has been run yet."));
     assert_eq!(
@@ -104,7 +104,7 @@ async fn a_newcomer_reaches_a_hero_in_two_clicks_from_the_map(pool: PgPool) {
         .iter()
         .find(|(href, _)| href.ends_with("state=TX"))
         .expect("a Texas tile");
-    assert_eq!(label, &format!("Texas: {texas} heroes honored"));
+    assert_eq!(label, &format!("Texas, TX: {texas} heroes honored"));
     let legend = page_text(&html);
     assert!(legend.contains("None yet"));
 
