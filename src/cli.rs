@@ -126,11 +126,15 @@ async fn load_demo(config: Config) -> anyhow::Result<()> {
     let pool = db::connect_and_migrate(&config).await?;
     let now = SystemClock.now();
     let today = now.with_timezone(&config.time_zone).date_naive();
-    let loaded = demo::load(&pool, today, now).await?;
-    println!(
-        "Demo data loaded: {} heroes, {} miles, {} grant applications. Every page now says \"Demo data\".",
-        loaded.heroes, loaded.miles, loaded.grants
-    );
+    match demo::load(&pool, today, now).await {
+        Ok(loaded) => println!(
+            "Demo data loaded: {} heroes, {} miles, {} grant applications. Every page now says \"Demo data\".",
+            loaded.heroes, loaded.miles, loaded.grants
+        ),
+        // Loading twice is harmless: `scripts/serve demo` then simply serves it.
+        Err(demo::DemoError::AlreadyLoaded) => println!("The demo data is already loaded."),
+        Err(e) => return Err(e.into()),
+    }
     Ok(())
 }
 

@@ -89,7 +89,11 @@ pub async fn load(pool: &PgPool, today: NaiveDate, now: DateTime<Utc>) -> Result
     )
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::raw_sql(DEMO_SQL).execute(&mut *tx).await?;
+    // A section at a time (each starts with a comment after a blank line), so no
+    // one statement is slow enough for sqlx to log the whole script.
+    for section in DEMO_SQL.split("\n\n-- ") {
+        sqlx::raw_sql(&format!("-- {section}")).execute(&mut *tx).await?;
+    }
     let loaded = sqlx::query_as!(
         Loaded,
         r#"select (select count(*) from heroes) as "heroes!", (select count(*) from miles) as "miles!",
