@@ -1,6 +1,6 @@
 //! The command line: `serve` (the default), `migrate`, `create-admin`, which
-//! prints a one-time link for choosing the first admin's password, and `backup` /
-//! `restore`.
+//! prints a one-time link for choosing the first admin's password, `backup` /
+//! `restore`, and `demo`, which loads the invented demo data into an empty database.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +15,7 @@ use crate::accounts::store::PgSessionStore;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{accounts, backup, db, router, server};
+use crate::{accounts, backup, db, demo, router, server};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,8 @@ enum Command {
     Backup { file: PathBuf },
     /// Restore a backup made by `backup` into DATABASE_URL, which must be a new or empty database.
     Restore { file: PathBuf },
+    /// Load the invented demo data into an empty database, then exit.
+    Demo,
 }
 
 /// Runs the command line; every failure is printed as one line.
@@ -58,6 +60,7 @@ pub async fn run() -> ExitCode {
         Command::CreateAdmin => create_admin(config).await,
         Command::Backup { file } => backup::backup(&config, &file).await,
         Command::Restore { file } => backup::restore(&config, &file).await,
+        Command::Demo => load_demo(config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -109,7 +112,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // margin lets its answer reach the client.
     let header_timeout = config.request_timeout;
     let grace = config.request_timeout + std::time::Duration::from_secs(5);
-    let app = router(AppState::new(pool, config, clock)?);
+    let mut state = AppState::new(pool.clone(), config, clock)?;
+    state.demo = demo::is_loaded(&pool).await?;
+    let app = router(state);
     server::serve(listener, app, header_timeout, grace, shutdown_signal()).await;
     tracing::info!("stopped after finishing the requests in flight");
     Ok(())
@@ -122,6 +127,22 @@ async fn create_admin(config: Config) -> anyhow::Result<()> {
         None => println!(
             "An admin already exists. Ask them to invite you, or to reset your password from Admin > Accounts."
         ),
+    }
+    Ok(())
+}
+
+async fn load_demo(config: Config) -> anyhow::Result<()> {
+    let pool = db::connect_and_migrate(&config).await?;
+    let now = SystemClock.now();
+    let today = now.with_timezone(&config.time_zone).date_naive();
+    match demo::load(&pool, today, now).await {
+        Ok(loaded) => println!(
+            "Demo data loaded: {} heroes, {} miles, {} grant applications. Every page now says \"Demo data\".",
+            loaded.heroes, loaded.miles, loaded.grants
+        ),
+        // Loading twice is harmless: `scripts/serve demo` then simply serves it.
+        Err(demo::DemoError::AlreadyLoaded) => println!("The demo data is already loaded."),
+        Err(e) => return Err(e.into()),
     }
     Ok(())
 }

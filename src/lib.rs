@@ -15,6 +15,7 @@
 //! - [`ops`]: health checks.
 //! - [`server`]: the HTTP server: slow clients cut off, graceful shutdown.
 //! - [`backup`]: `honor-mile backup` and `restore`, around pg_dump and pg_restore.
+//! - [`demo`]: the invented demo data set (`honor-mile demo`).
 //! - [`web`]: page rendering, layout, flash messages, security headers.
 //! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
 
@@ -25,6 +26,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod flags;
 pub mod grants;

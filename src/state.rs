@@ -17,6 +17,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub storage: Storage,
+    /// The database holds the demo data (`honor-mile demo`): pages say so.
+    pub demo: bool,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             clock,
             hasher,
             storage,
+            demo: false,
         })
     }
 

@@ -16,13 +16,16 @@ use super::totals::{self, MonthTotal};
 use crate::accounts::session::Admin;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::chart::{Column, Frame};
 use crate::web::{Layout, render};
 
 /// Chart geometry, in SVG user units.
-const CHART_HEIGHT: i64 = 200;
-const BAR_STEP: i64 = 56;
-const BAR_WIDTH: i64 = 40;
-const CHART_LEFT: i64 = 12;
+const FRAME: Frame = Frame {
+    height: 200,
+    step: 56,
+    column_width: 40,
+    left: 12,
+};
 
 /// One bar of the chart, positioned.
 pub struct Bar {
@@ -31,11 +34,7 @@ pub struct Bar {
     pub given: String,
     pub grants: i64,
     pub met: bool,
-    pub x: i64,
-    pub y: i64,
-    pub width: i64,
-    pub height: i64,
-    pub label_x: i64,
+    pub at: Column,
 }
 
 #[derive(Template)]
@@ -90,28 +89,20 @@ fn bars(months: &[MonthTotal], minimum: i64) -> (Vec<Bar>, i64) {
         .unwrap_or(0)
         .max(minimum)
         .max(1);
-    let scale = |cents: i64| cents.saturating_mul(CHART_HEIGHT) / top;
+    let values: Vec<i64> = months.iter().map(|m| m.given_cents).collect();
     let bars = months
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let height = scale(m.given_cents);
-            let x = CHART_LEFT + i64::try_from(i).unwrap_or(0) * BAR_STEP;
-            Bar {
-                short: m.month.format("%b").to_string(),
-                long: m.month.format("%B %Y").to_string(),
-                given: dollars(m.given_cents),
-                grants: m.grants,
-                met: m.given_cents >= minimum,
-                x,
-                y: CHART_HEIGHT - height,
-                width: BAR_WIDTH,
-                height,
-                label_x: x + BAR_WIDTH / 2,
-            }
+        .zip(FRAME.columns(&values, top))
+        .map(|(m, at)| Bar {
+            short: m.month.format("%b").to_string(),
+            long: m.month.format("%B %Y").to_string(),
+            given: dollars(m.given_cents),
+            grants: m.grants,
+            met: m.given_cents >= minimum,
+            at,
         })
         .collect();
-    (bars, CHART_HEIGHT - scale(minimum))
+    (bars, FRAME.y_of(minimum, top))
 }
 
 pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
@@ -168,7 +159,7 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
         year_percent: percent(year_given, target),
         year_pace: dollars(pace),
         year_remaining: (year_given < target).then(|| dollars(target - year_given)),
-        chart_width: CHART_LEFT * 2 + BAR_STEP * i64::try_from(bars.len()).unwrap_or(12),
+        chart_width: FRAME.width(bars.len()),
         bars,
         minimum_y,
         to_review: pick(GrantStatus::Submitted),

@@ -2,6 +2,8 @@
 //! that add, edit, confirm and find them, photos, and the bulk CSV import.
 //! Public reading of the honor roll lives in `public`.
 
+pub mod campaign_model;
+pub mod campaigns;
 pub mod contacts;
 pub mod import;
 pub mod import_run;
@@ -41,6 +43,14 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/heroes/{id}/contacts/{contact}", post(contacts::save))
         .route("/staff/heroes/{id}/contacts/{contact}/edit", get(contacts::edit_form))
         .route("/staff/heroes/{id}/contacts/{contact}/delete", post(contacts::delete))
+        .route("/staff/heroes/{id}/campaigns", post(campaigns::save))
+        .route("/staff/heroes/{id}/campaigns/new", get(campaigns::new_form))
+        .route("/staff/heroes/{id}/campaigns/{campaign}", post(campaigns::save))
+        .route(
+            "/staff/heroes/{id}/campaigns/{campaign}/edit",
+            get(campaigns::edit_form),
+        )
+        .route("/staff/heroes/{id}/campaigns/{campaign}/close", post(campaigns::close))
         .route("/photos/{name}", get(photos::serve))
         .merge(uploads)
 }

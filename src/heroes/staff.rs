@@ -7,11 +7,13 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::campaign_model::{self, Campaign};
 use super::contacts::{self, Contact};
 use super::model::{Cause, Hero, HeroForm, HeroInput, Service};
 use super::queries::{self, LikelyDuplicate, SaveError, StaffRow};
@@ -247,6 +249,8 @@ struct ShowPage {
     layout: Layout,
     hero: Hero,
     contacts: Vec<Contact>,
+    campaigns: Vec<Campaign>,
+    today: NaiveDate,
     confirm_error: Option<String>,
     source: String,
 }
@@ -263,6 +267,8 @@ pub async fn show(
         layout,
         hero,
         contacts,
+        campaigns: campaign_model::for_hero(&state.pool, id).await?,
+        today: state.today(),
         confirm_error: None,
         source: String::new(),
     })
@@ -293,6 +299,8 @@ pub async fn confirm(
                 layout,
                 hero,
                 contacts,
+                campaigns: campaign_model::for_hero(&state.pool, id).await?,
+                today: state.today(),
                 confirm_error: Some(message),
                 source: form.source,
             };

@@ -10,6 +10,7 @@ use axum::response::Response;
 use crate::error::AppError;
 use crate::flags::model::public_recipient;
 use crate::flags::queries::public_deliveries;
+use crate::heroes::campaign_model::{Campaign, open_for_hero};
 use crate::heroes::model::Hero;
 use crate::heroes::queries;
 use crate::runs::model::{ordinal, with_commas};
@@ -35,6 +36,7 @@ struct HeroPage {
     layout: Layout,
     hero: Hero,
     honors: Vec<Honor>,
+    campaign: Option<Campaign>,
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): PathId) -> Result<Response, AppError> {
@@ -62,5 +64,11 @@ pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): Pat
             video_url: m.video_url,
         })
         .collect();
-    render(&HeroPage { layout, hero, honors })
+    let campaign = open_for_hero(&state.pool, id, state.today()).await?;
+    render(&HeroPage {
+        layout,
+        hero,
+        honors,
+        campaign,
+    })
 }

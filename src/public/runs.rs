@@ -40,7 +40,7 @@ impl UpcomingRun {
     }
 }
 
-async fn upcoming(state: &AppState, limit: i64) -> sqlx::Result<Vec<UpcomingRun>> {
+pub async fn upcoming(state: &AppState, limit: i64) -> sqlx::Result<Vec<UpcomingRun>> {
     sqlx::query_as!(
         UpcomingRun,
         r#"select r.id, r.run_date, r.start_time, r.place, r.route, r.livestream_url,

@@ -3,6 +3,7 @@
 //! the pages for refused requests.
 
 pub mod cache;
+pub mod chart;
 pub mod client;
 pub mod export;
 pub mod forms;
@@ -67,6 +68,8 @@ pub async fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) 
 pub struct Layout {
     pub user: Option<SessionUser>,
     pub flashes: Vec<Flash>,
+    /// Demo data: every page carries a notice.
+    pub demo: bool,
 }
 
 impl Layout {
@@ -75,6 +78,7 @@ impl Layout {
         Layout {
             user: None,
             flashes: Vec::new(),
+            demo: false,
         }
     }
 
@@ -100,7 +104,11 @@ impl FromRequestParts<AppState> for Layout {
             }
             _ => Vec::new(),
         };
-        Ok(Layout { user, flashes })
+        Ok(Layout {
+            user,
+            flashes,
+            demo: state.demo,
+        })
     }
 }
 

@@ -22,7 +22,8 @@ pub enum Access {
 /// filled with real records by [`fill`]: `{id}` an account, `{hero}` a draft hero,
 /// `{contact}` its contact, `{runner}`, `{run}`, `{mile}`, `{grant}` a shortlisted
 /// application, `{flag}` the mile's flag (with a recipient and an address),
-/// `{import}` and `{token}` and `{photo}` ones that do not exist.
+/// `{campaign}` the hero's family campaign, `{import}` and `{token}` and
+/// `{photo}` ones that do not exist.
 pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/", "GET", Access::Public(200)),
     ("/healthz", "GET", Access::Public(200)),
@@ -65,6 +66,11 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/staff/heroes/{hero}/contacts/{contact}", "POST", Access::Staff),
     ("/staff/heroes/{hero}/contacts/{contact}/edit", "GET", Access::Staff),
     ("/staff/heroes/{hero}/contacts/{contact}/delete", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/campaigns", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/campaigns/new", "GET", Access::Staff),
+    ("/staff/heroes/{hero}/campaigns/{campaign}", "POST", Access::Staff),
+    ("/staff/heroes/{hero}/campaigns/{campaign}/edit", "GET", Access::Staff),
+    ("/staff/heroes/{hero}/campaigns/{campaign}/close", "POST", Access::Staff),
     ("/staff/runners", "GET POST", Access::Staff),
     ("/staff/runners/{runner}", "POST", Access::Staff),
     ("/staff/runs", "GET POST", Access::Staff),
@@ -192,6 +198,17 @@ pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     .execute(&app.pool)
     .await
     .expect("grant application");
+    let campaign = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into campaigns (id, hero_id, title, donation_url, goal_cents, opens_on, closes_on, created_at, updated_at)
+         values ($1, $2, 'Help the Smiths', 'https://donate.example.org/smiths', 1000000, '2026-11-20', '2026-12-04',
+                 now(), now())",
+    )
+    .bind(campaign)
+    .bind(hero)
+    .execute(&app.pool)
+    .await
+    .expect("campaign");
     let flag = uuid::Uuid::now_v7();
     sqlx::query(
         "insert into flags (id, mile_id, kind, recipient_contact_id, recipient_kind, recipient_name, recipient_address,
@@ -216,6 +233,7 @@ pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
             .replace("{import}", "0190b5a8-0000-7000-8000-000000000000")
             .replace("{token}", &"0".repeat(64))
             .replace("{photo}", "nothing-here.jpg")
+            .replace("{campaign}", &campaign.to_string())
     }
 }
 
@@ -239,6 +257,8 @@ pub async fn snapshot(app: &TestApp) -> Vec<i64> {
         "select monthly_minimum_cents from grant_settings",
         "select count(*) from flags where step <> 'waiting_for_note' or recipient_name <> 'Maria Smith'",
         "select count(*) from flag_history",
+        "select count(*) from campaigns",
+        "select count(*) from campaigns where closed_at is not null or title <> 'Help the Smiths'",
     ] {
         counts.push(app.count(sql).await);
     }

@@ -33,8 +33,9 @@ function psql(sql) {
   execFileSync('psql', [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: 'pipe' });
 }
 
-/** Starts the server; resolves with its base URL and the first-admin setup link. */
-export async function startServer() {
+/** Starts the server (after `honor-mile demo` when `demo` is set); resolves with
+ * its base URL and the first-admin setup link. */
+export async function startServer({ demo = false } = {}) {
   const bin = process.env.HONOR_MILE_BIN;
   assert.ok(bin, 'HONOR_MILE_BIN must point at the built honor-mile binary (scripts/test sets it)');
   const port = await freePort();
@@ -42,21 +43,20 @@ export async function startServer() {
   const base = new URL(adminUrl);
   base.pathname = `/${database}`;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ['serve'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: base.toString(),
-      BIND_ADDR: `127.0.0.1:${port}`,
-      PUBLIC_URL: baseUrl,
-      COOKIE_SECURE: 'false',
-      // Journeys read a page right after changing it; the cache has its own Rust test.
-      PUBLIC_CACHE_SECONDS: '0',
-      // Uploads of a journey go to a folder of its own, never into the repository.
-      UPLOADS_DIR: path.join(os.tmpdir(), `honor-mile-browser-${process.pid}-${port}`),
-      RUST_LOG: process.env.RUST_LOG ?? 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const env = {
+    ...process.env,
+    DATABASE_URL: base.toString(),
+    BIND_ADDR: `127.0.0.1:${port}`,
+    PUBLIC_URL: baseUrl,
+    COOKIE_SECURE: 'false',
+    // Journeys read a page right after changing it; the cache has its own Rust test.
+    PUBLIC_CACHE_SECONDS: '0',
+    // Uploads of a journey go to a folder of its own, never into the repository.
+    UPLOADS_DIR: path.join(os.tmpdir(), `honor-mile-browser-${process.pid}-${port}`),
+    RUST_LOG: process.env.RUST_LOG ?? 'warn',
+  };
+  if (demo) execFileSync(bin, ['demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const setupLink = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not print a setup link:\n${output}`)), 30000);
