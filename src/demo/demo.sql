@@ -15,8 +15,9 @@ from (values (1, 'Demo coordinator'), (2, 'Demo approver'), (3, 'Demo second app
 
 insert into runners (id, name, birth_year, active, created_at, updated_at)
 select md5('demo-runner-' || n)::uuid, name, born, true, c.now, c.now
-from (values (1, 'Dale Whitaker', 1968), (2, 'Avery Whitaker', 2013), (3, 'Marisol Ortega', 1985),
-             (4, 'Kenji Morrow', 1991)) r(n, name, born), demo_clock c;
+-- A birth year is kept only for young runners (who run through the year they turn 16).
+from (values (1, 'Dale Whitaker', null::smallint), (2, 'Avery Whitaker', 2013::smallint),
+             (3, 'Marisol Ortega', null), (4, 'Kenji Morrow', null)) r(n, name, born), demo_clock c;
 
 create temporary table demo_first (n int primary key, name text) on commit drop;
 insert into demo_first values

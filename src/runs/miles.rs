@@ -118,14 +118,19 @@ async fn prefilled(
         }
         None => None,
     };
+    // Only a runner who may still run is put forward (not one who stopped or aged out).
+    let runners = queries::runners(&state.pool).await?;
+    let this_year = state.today().year();
+    let may_run = |id: &Uuid| runners.iter().any(|r| r.id == *id && r.can_run(this_year));
     let tick = Some("on".to_string());
     Ok(MileForm {
         form_key: Uuid::new_v4().to_string(),
         hero_id: hero.map(|h| h.id.to_string()).unwrap_or_default(),
         run_id: run.map(|r| r.id.to_string()).unwrap_or_default(),
-        runner_id: run_runner
-            .or(own_runner)
-            .or(last.as_ref().map(|l| l.runner_id))
+        runner_id: [run_runner, own_runner, last.as_ref().map(|l| l.runner_id)]
+            .into_iter()
+            .flatten()
+            .find(may_run)
             .map(|id| id.to_string())
             .unwrap_or_default(),
         run_date: state.today().to_string(),

@@ -80,6 +80,11 @@ async fn the_demo_loads_a_consistent_program_into_an_empty_database(pool: PgPool
             1,
         ),
         ("select count(*) from demo_data", 1),
+        // Every runner may still run: only the young one has a birth year, and is under 16.
+        (
+            "select count(*) from runners where active and (birth_year is null or birth_year + 16 >= 2026)",
+            4,
+        ),
         (
             "select count(*) from users where active or password_hash is not null or role = 'admin'",
             0,

@@ -621,3 +621,43 @@ async fn the_desk_lists_anniversaries_of_the_coming_two_weeks(pool: PgPool) {
     assert!(!list.contains("Later Hero") && !list.contains("Past Hero"), "{list}");
     assert!(list.find("Today Hero") < list.find("Soon Hero"), "nearest first");
 }
+
+/// The form offers the last mile's runner only while that runner is active: a
+/// runner who has stopped is not put forward for the next mile.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_form_does_not_put_forward_a_runner_who_stopped(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let stopped = runner(&app, "Zechariah").await;
+    let first = hero(&app, "Julian Becerra", "police", true).await;
+    assert_eq!(
+        log(&staff, &mile_form(first, stopped, Uuid::new_v4()))
+            .await
+            .status_code(),
+        303
+    );
+    let next = hero(&app, "Andrew Peery", "police", true).await;
+    let selected = |html: &str| html.contains(&format!(r#"value="{stopped}" selected"#));
+    assert!(
+        selected(&staff.get(&format!("/staff/miles/new?hero={next}")).await.text()),
+        "still active"
+    );
+
+    sqlx::query("update runners set active = false where id = $1")
+        .bind(stopped)
+        .execute(&app.pool)
+        .await
+        .expect("stop running");
+    let html = staff.get(&format!("/staff/miles/new?hero={next}")).await.text();
+    assert!(!selected(&html), "an inactive runner is not chosen");
+    assert!(!html.contains(&stopped.to_string()), "nor offered");
+
+    // Active on paper but aged out (16 in 2024): not put forward either.
+    sqlx::query("update runners set active = true, birth_year = 2008 where id = $1")
+        .bind(stopped)
+        .execute(&app.pool)
+        .await
+        .expect("aged out");
+    let html = staff.get(&format!("/staff/miles/new?hero={next}")).await.text();
+    assert!(!selected(&html), "a runner who aged out is not chosen");
+}

@@ -4,7 +4,6 @@
 // Tab key alone: every form control is reached, and each shows where the focus is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import {
   startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, setUpAdminAndSignIn, signIn,
   ADMIN_EMAIL, ADMIN_PASSWORD,
@@ -14,13 +13,9 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   // The demo fills every kind of page with realistic records.
-  execFileSync(process.env.HONOR_MILE_BIN, ['demo'], {
-    env: { ...process.env, DATABASE_URL: server.databaseUrl, RUST_LOG: 'warn' },
-    stdio: 'pipe',
-  });
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -189,13 +184,15 @@ test('staff find a hero as they type and log the mile with the keyboard alone', 
   // htmx (vendored) brings the matches in as the letters are typed, without pressing Find.
   const match = page.locator('#hero-results a', { hasText: name }).first();
   await match.waitFor({ timeout: 5000 });
-  assert.ok(page.url().endsWith('/staff/miles/new'), 'the page did not reload');
+  const at = new URL(page.url());
+  assert.ok(at.pathname === '/staff/miles/new' && !at.searchParams.has('q'), `the page did not reload: ${at}`);
   await assertAccessible(page, 'hero picker with live results');
   while (!(await page.evaluate((n) => document.activeElement?.textContent?.includes(n), name)) && guard++ < 80) {
     await page.keyboard.press('Tab');
   }
   await page.keyboard.press('Enter');
-  await page.waitForURL(/\/staff\/miles\/new\?hero=/);
+  await page.waitForURL(/\/staff\/miles\/new\?hero=/, { waitUntil: 'commit' });
+  await page.locator('#duration').waitFor();
   while (!(await page.evaluate(() => document.activeElement?.id === 'duration')) && guard++ < 120) {
     await page.keyboard.press('Tab');
   }
