@@ -9,6 +9,7 @@ pub mod model;
 pub mod password;
 pub mod profile;
 pub mod queries;
+pub mod reauth;
 pub mod second_factor;
 pub mod session;
 pub mod store;

@@ -13,6 +13,7 @@ use tower_sessions::Session;
 
 use super::password::Password;
 use super::queries;
+use super::reauth::{Purpose, password_again};
 use super::second_factor::recent_or_code;
 use super::session::{Staff, factor_proven_at, sign_in};
 use crate::audit::{self, Event};
@@ -48,6 +49,16 @@ pub async fn form(Staff(_): Staff, layout: Layout) -> Result<Response, AppError>
     })
 }
 
+/// Someone holding a stolen session cannot guess the current password here
+/// without limit: wrong ones count toward the sign-in lockout.
+const CHANGING: Purpose = Purpose {
+    empty: "Enter your current password.",
+    locked: "Too many wrong passwords: changing it is paused for 15 minutes.",
+    wrong: "This is not your current password.",
+    action: "account.password_change_refused",
+    doing: "change it",
+};
+
 pub async fn submit(
     Staff(me): Staff,
     mut layout: Layout,
@@ -61,12 +72,8 @@ pub async fn submit(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
-    if !state
-        .hasher
-        .verify(&form.current, user.password_hash.as_deref())
-        .await?
-    {
-        errors.add("current", "This is not your current password.");
+    if let Some(why) = password_again(&state, &me, &form.current, &ip, &CHANGING).await? {
+        errors.add("current", why);
     }
     let password = errors.check(
         "password",

@@ -4,7 +4,7 @@
 //! approvals sent at once exactly one acts and the others see it already done.
 //! Nobody approves an application they entered; above the second-approval
 //! threshold a grant counts only once a different admin confirms it. Approving
-//! and confirming ask for the admin's password again (see [`password_again`]),
+//! and confirming ask for the admin's password again (see [`APPROVING`]),
 //! and every decision needs the admin's second factor proven within the last
 //! [`RECENT_FACTOR`](crate::accounts::session::RECENT_FACTOR): the password
 //! stops someone at a computer left signed in, the code proves the admin still
@@ -24,10 +24,9 @@ use super::queries;
 use super::review::{Typed, show_page};
 use super::rules::{Refusal, may_approve, may_confirm, may_decline};
 use super::totals;
-use crate::accounts;
+use crate::accounts::reauth::{Purpose, password_again};
 use crate::accounts::second_factor::recent_or_code;
 use crate::accounts::session::{Admin, SessionUser};
-use crate::accounts::throttle;
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -78,46 +77,15 @@ pub(super) fn event<'a>(
     }
 }
 
-/// Approving moves money, so the admin types their password again: a session
-/// left open on a shared computer is not enough to approve. Wrong passwords count
-/// with the account's sign-in failures (so guessing from a stolen session locks
-/// the account like guessing at sign-in does) and are in the audit trail.
-/// Returns why the password is refused, if it is.
-async fn password_again(
-    state: &AppState,
-    me: &SessionUser,
-    typed: &str,
-    ip: &str,
-) -> Result<Option<&'static str>, AppError> {
-    if typed.is_empty() {
-        return Ok(Some("Enter your password to approve."));
-    }
-    let user = accounts::queries::find_by_id(&state.pool, me.id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let now = state.now();
-    let key = throttle::account_key(&user.email);
-    if throttle::locked_until(&state.pool, &key, now).await?.is_some() {
-        return Ok(Some("Too many wrong passwords: approving is paused for 15 minutes."));
-    }
-    if state.hasher.verify(typed, user.password_hash.as_deref()).await? {
-        return Ok(None);
-    }
-    let mut tx = state.pool.begin().await?;
-    throttle::record_failure(&mut *tx, &key, throttle::ACCOUNT_LIMIT, now).await?;
-    let event = Event {
-        actor_id: Some(me.id),
-        action: "grant.password_refused",
-        entity_type: "account",
-        entity_id: Some(me.id.to_string()),
-        summary: format!("{} typed a wrong password to approve a grant", me.email),
-        details: serde_json::json!({}),
-        client_ip: Some(ip),
-    };
-    audit::record(&mut *tx, event, now).await?;
-    tx.commit().await?;
-    Ok(Some("This is not your password. Type it again to approve."))
-}
+/// Approving moves money, so the admin types their password again (see
+/// [`crate::accounts::reauth`]).
+const APPROVING: Purpose = Purpose {
+    empty: "Enter your password to approve.",
+    locked: "Too many wrong passwords: approving is paused for 15 minutes.",
+    wrong: "This is not your password. Type it again to approve.",
+    action: "grant.password_refused",
+    doing: "approve a grant",
+};
 
 #[derive(Deserialize)]
 pub struct ApproveForm {
@@ -144,7 +112,7 @@ pub async fn approve(
     let mut errors = FormErrors::default();
     let amount = errors.check("amount", Cents::parse(&form.amount, "Amount"));
     let month = errors.check("month", parse_month(&form.month, state.today()));
-    if let Some(why) = password_again(&state, &me, &form.password, &ip).await? {
+    if let Some(why) = password_again(&state, &me, &form.password, &ip, &APPROVING).await? {
         errors.add("password", why);
     }
     if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "approving a grant").await? {
@@ -228,7 +196,7 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let now = state.now();
     let mut errors = FormErrors::default();
-    if let Some(why) = password_again(&state, &me, &form.password, &ip).await? {
+    if let Some(why) = password_again(&state, &me, &form.password, &ip, &APPROVING).await? {
         errors.add("password", why);
     }
     let purpose = "confirming a grant";

@@ -292,3 +292,47 @@ async fn changing_ones_own_password_keeps_this_session_and_ends_others(pool: PgP
         "the other one is signed out"
     );
 }
+
+/// Someone holding a stolen session cannot guess the current password without
+/// limit: wrong guesses count toward the account's lockout and are audited.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn guessing_the_current_password_locks_the_account(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (stolen, _) = app.signed_in(Role::Staff).await;
+    let guess = |current: &'static str| {
+        stolen.post("/account/password").form(&[
+            ("current", current),
+            ("password", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ])
+    };
+    for _ in 0..10 {
+        assert_eq!(guess("a wrong guess").await.status_code(), 422);
+    }
+    let locked = guess(PASSWORD).await;
+    assert_eq!(locked.status_code(), 422);
+    assert_eq!(
+        text_of(&locked.text(), "current-error").as_deref(),
+        Some("Too many wrong passwords: changing it is paused for 15 minutes.")
+    );
+    assert_eq!(
+        app.count("select count(*) from audit_log where action = 'account.password_change_refused'")
+            .await,
+        10
+    );
+    assert_eq!(
+        sign_in(&app.browser(), "staff@example.org", PASSWORD)
+            .await
+            .status_code(),
+        429,
+        "signing in is paused too"
+    );
+    let empty = stolen
+        .post("/account/password")
+        .form(&[("current", ""), ("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)])
+        .await;
+    assert_eq!(
+        text_of(&empty.text(), "current-error").as_deref(),
+        Some("Enter your current password.")
+    );
+}

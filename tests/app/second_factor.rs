@@ -100,6 +100,20 @@ async fn staff_enrol_with_a_qr_code_and_then_sign_in_with_a_code(pool: PgPool) {
     let shown = follow(&staff, &done).await.text();
     let codes = recovery_codes_in(&shown);
     assert_eq!(codes.len(), 10);
+    // About 119 random bits each: 24 characters of 31, in groups of four.
+    for code in &codes {
+        let compact: String = code.chars().filter(|c| *c != '-').collect();
+        assert_eq!(compact.len(), 24, "{code}");
+        assert!(
+            compact.bytes().all(|b| b"abcdefghjkmnpqrstuvwxyz23456789".contains(&b)),
+            "{code}"
+        );
+    }
+    assert_eq!(
+        codes.iter().collect::<std::collections::BTreeSet<_>>().len(),
+        10,
+        "all different"
+    );
     assert!(page_text(&shown).contains("shown only this once"));
     let later = staff.get("/account/second-factor/recovery-codes").await;
     assert_eq!(later.status_code(), 303, "the codes are not shown again");
@@ -347,22 +361,22 @@ async fn bad_input_in_the_code_field_is_refused_and_never_echoed(pool: PgPool) {
     for (typed, message) in [
         ("", "Enter the 6-digit code from your authenticator app."),
         ("   ", "Enter the 6-digit code from your authenticator app."),
-        ("12345", "A code is 6 digits; a recovery code is 10 letters and digits."),
+        ("12345", "A code is 6 digits; a recovery code is 24 letters and digits."),
         (
             "1234567",
-            "A code is 6 digits; a recovery code is 10 letters and digits.",
+            "A code is 6 digits; a recovery code is 24 letters and digits.",
         ),
         (
             "12a456",
-            "A code is 6 digits; a recovery code is 10 letters and digits.",
+            "A code is 6 digits; a recovery code is 24 letters and digits.",
         ),
         (
             long.as_str(),
-            "A code is 6 digits; a recovery code is 10 letters and digits.",
+            "A code is 6 digits; a recovery code is 24 letters and digits.",
         ),
         (
             "<script>alert(1)</script>",
-            "A code is 6 digits; a recovery code is 10 letters and digits.",
+            "A code is 6 digits; a recovery code is 24 letters and digits.",
         ),
     ] {
         let response = send_code(&browser, typed).await;
