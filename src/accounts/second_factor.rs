@@ -418,13 +418,17 @@ mod tests {
     #[test]
     fn codes_and_recovery_codes_are_told_apart() {
         assert_eq!(Typed::parse(" 123 456 "), Ok(Typed::Code("123456".into())));
-        assert_eq!(Typed::parse("ABCDE-FGHJK"), Ok(Typed::Recovery("abcdefghjk".into())));
+        assert_eq!(
+            Typed::parse("ABCD-EFGH-JKMN-PQRS-TUVW-XYZ2"),
+            Ok(Typed::Recovery("abcdefghjkmnpqrstuvwxyz2".into()))
+        );
+        assert_eq!(Typed::parse("abcde-fghjk"), Err(MALFORMED), "the old, shorter shape");
         assert_eq!(Typed::parse(""), Err(ENTER_CODE));
         assert_eq!(Typed::parse("12345a"), Err(MALFORMED));
         assert_eq!(Typed::parse("1234567"), Err(MALFORMED));
         assert_eq!(Typed::parse(&"1".repeat(41)), Err(MALFORMED));
         assert_eq!(Typed::parse("<script>"), Err(MALFORMED));
-        assert_eq!(Typed::parse_code("abcde-fghjk"), Err(MALFORMED));
+        assert_eq!(Typed::parse_code("abcd-efgh-jkmn-pqrs-tuvw-xyz2"), Err(MALFORMED));
     }
 
     #[test]

@@ -117,3 +117,37 @@ async fn a_newcomer_reaches_a_hero_in_two_clicks_from_the_map(pool: PgPool) {
     assert_eq!(hero.status_code(), 200);
     assert!(page_text(&hero.text()).contains(", Texas"));
 }
+
+/// Whatever the size of their state, any hero is two clicks from home: their
+/// name typed into the home page's search, Search, then the hero.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn any_hero_is_two_clicks_from_home_through_the_search(pool: PgPool) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).single().expect("time");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+    honor_mile::demo::load(&pool, today, now).await.expect("demo");
+    let app = TestApp::new(pool).await;
+    let visitor = app.browser();
+    let home = visitor.get("/").await.text();
+    let form = scraper::Html::parse_document(&home);
+    let search = scraper::Selector::parse("form[role=search][action='/honor-roll'] input[name=q]").expect("selector");
+    assert!(form.select(&search).next().is_some(), "the home page has the search");
+
+    let heroes: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+        "select id, full_name from heroes where confirmed_at is not null order by full_name desc limit 5",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("heroes");
+    assert_eq!(heroes.len(), 5);
+    for (id, name) in heroes {
+        let results = visitor.get("/honor-roll").add_query_param("q", &name).await.text();
+        let link = format!("/heroes/{id}");
+        assert!(
+            select_all(&results, "a[href^='/heroes/']")
+                .iter()
+                .any(|(href, _)| *href == link),
+            "{name} is on the first page of their search"
+        );
+        assert_eq!(visitor.get(&link).await.status_code(), 200);
+    }
+}
