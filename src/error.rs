@@ -46,10 +46,18 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Text PostgreSQL cannot store (a NUL byte, class 22021 or 22P05) came from
+/// the request: the client's mistake, not the server's.
+pub fn is_unstorable_text(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|code| code == "22021" || code == "22P05"))
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         if is_unavailable(&e) {
             AppError::Unavailable(e.to_string())
+        } else if is_unstorable_text(&e) {
+            AppError::BadRequest("The request holds a character that cannot be stored, such as a NUL.".into())
         } else {
             AppError::Internal(e.into())
         }

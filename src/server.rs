@@ -1,6 +1,8 @@
 //! The HTTP server. A client must send its request headers within the request
-//! timeout or its connection is closed, so slow clients cannot hold connections
-//! open (axum's own `serve` sets no such limit). On SIGTERM or Ctrl-C it stops
+//! timeout or its connection is closed, so slow or silent clients cannot hold
+//! connections open (axum's own `serve` sets no such limit). It speaks HTTP/1.1
+//! only: TLS and HTTP/2 end at the proxy in front, and an unencrypted HTTP/2
+//! connection would escape the header timeout. On SIGTERM or Ctrl-C it stops
 //! accepting connections, lets the requests in flight finish, and stops waiting
 //! for them after a bound.
 
@@ -13,8 +15,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -76,11 +78,16 @@ async fn connection(
         request.extensions_mut().insert(ConnectInfo(peer));
         request.map(Body::new)
     });
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
+    // A connection that sends nothing at all is closed after the same bound as
+    // one that sends its headers too slowly.
+    if !matches!(
+        tokio::time::timeout(header_timeout, stream.readable()).await,
+        Ok(Ok(()))
+    ) {
+        return;
+    }
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
     let mut conn = std::pin::pin!(conn);
     let stop = async move {

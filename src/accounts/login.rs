@@ -94,6 +94,12 @@ pub async fn submit(
             next,
         );
     }
+    // No email holds control characters (and PostgreSQL stores no NUL): refused
+    // before the lockout's bookkeeping, like any email that cannot exist.
+    if typed_email.chars().any(char::is_control) {
+        let shown: String = typed_email.chars().filter(|c| !c.is_control()).collect();
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, FAILED, shown, next);
+    }
     let account_key = throttle::account_key(&typed_email);
     let address_key = throttle::address_key(&ip);
     let locked = throttle::locked_until(&state.pool, &account_key, now).await?.is_some()

@@ -33,11 +33,21 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 fn internal(e: sqlx::Error) -> Response {
+    if crate::error::is_unstorable_text(&e) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "The request holds a character that cannot be stored, such as a NUL.",
+        );
+    }
     tracing::error!(error = %e, "api query failed");
-    refuse(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "The honor roll is unavailable right now; try again shortly.",
-    )
+    if crate::error::is_unavailable(&e) {
+        refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The honor roll is unavailable right now; try again shortly.",
+        )
+    } else {
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+    }
 }
 
 /// The honor roll's filters, as on `/honor-roll`, plus a page size.

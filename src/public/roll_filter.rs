@@ -63,6 +63,9 @@ impl RollFilter {
         if q.chars().count() > 100 {
             return Err("A search can be at most 100 characters.".into());
         }
+        if q.chars().any(char::is_control) {
+            return Err("A search cannot hold control characters.".into());
+        }
         let service = match query.service.trim() {
             "" => None,
             s => Some(Service::parse(s)?),

@@ -631,13 +631,16 @@ async fn a_script_typed_into_any_text_field_is_shown_escaped_everywhere(pool: Pg
 }
 
 /// Strings that would change a query built by pasting text into SQL.
-const INJECTIONS: [&str; 6] = [
+const INJECTIONS: [&str; 8] = [
     "' or '1'='1",
     "'; drop table heroes; --",
     "\" or 1=1 --",
     "1) union select email, password_hash from users --",
     "%' and pg_sleep(3) is null and '%'='",
     "\\'; select 1; --",
+    // A NUL byte, which PostgreSQL cannot store, and other control characters.
+    "a\0b",
+    "\u{1b}[31m\r\n",
 ];
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
@@ -728,4 +731,41 @@ async fn after_the_attacks_nothing_private_reaches_a_public_response(pool: PgPoo
         }
     }
     crate::privacy::assert_nothing_private(&app, staff, hero, draft, flag).await;
+}
+
+/// A NUL byte (which PostgreSQL cannot store) typed into a form is refused with
+/// a clear answer, never a server error, and nothing is half-written.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_nul_byte_in_a_form_is_refused_not_a_server_error(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let before = snapshot(&app).await;
+    let visitor = app.browser();
+    let login = visitor
+        .post("/login")
+        .form(&[("email", "a\0b@example.org"), ("password", "anything at all")])
+        .await;
+    assert_eq!(login.status_code(), 422);
+    let html = visitor.get("/grants/apply").await.text();
+    let page = staff.get("/staff/heroes/new").await.text();
+    for (browser, html) in [(&visitor, html), (&staff, page)] {
+        for form in forms_in(&html).into_iter().filter(|f| !skipped(&f.action)) {
+            let fields: Vec<(String, String)> = form
+                .filled(false)
+                .into_iter()
+                .map(|(name, value)| {
+                    let value = if value == PAYLOAD {
+                        "Nul\0Byte".to_string()
+                    } else {
+                        value
+                    };
+                    (name, value)
+                })
+                .collect();
+            let response = submit(browser, &form, fields).await;
+            let status = response.status_code().as_u16();
+            assert!((400..500).contains(&status), "{}: {status}", form.action);
+        }
+    }
+    assert_eq!(snapshot(&app).await, before, "nothing was written");
 }

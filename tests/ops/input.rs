@@ -149,6 +149,13 @@ async fn slow_clients_are_cut_off_while_others_are_served() {
         .write_all(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=")
         .await
         .expect("partial body");
+    // A connection that never sends a byte, and one that speaks HTTP/2 without
+    // TLS (which would escape the header timeout): neither is kept.
+    let mut silent = TcpStream::connect(server.addr).await.expect("connect");
+    let mut h2c = TcpStream::connect(server.addr).await.expect("connect");
+    h2c.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .expect("h2 preface");
     let started = Instant::now();
 
     // Everybody else is served at once meanwhile.
@@ -172,6 +179,21 @@ async fn slow_clients_are_cut_off_while_others_are_served() {
         .expect("the slow headers are cut off within the request timeout");
     assert!(closed.is_err() || rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"));
     assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+
+    let mut nothing = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(8), silent.read_to_end(&mut nothing))
+        .await
+        .expect("a silent connection is closed within the request timeout");
+    assert!(closed.is_err() || nothing.is_empty(), "{nothing:?}");
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(8), h2c.read_to_end(&mut answer))
+        .await
+        .expect("an HTTP/2 connection without TLS is refused and closed");
+    assert!(
+        closed.is_err() || !answer.starts_with(b"\0"),
+        "no HTTP/2 frames are sent back: {answer:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(12), "{:?}", started.elapsed());
 
     assert_eq!(get(server.addr, "/", None).await.status, 200, "still serving");
 }
