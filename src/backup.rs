@@ -3,6 +3,7 @@
 //! while staff are logging miles is consistent; restore fills only a database
 //! that is empty, so it can never mix a backup into live records.
 
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -22,6 +23,14 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
     }
     // Written under a temporary name, so an interrupted backup never looks complete.
     let partial = PathBuf::from(format!("{}.partial", file.display()));
+    // Created first, readable by its owner alone: a backup holds families'
+    // addresses, password hashes and sign-in secrets. pg_dump keeps the mode.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
     let target = Target::of(config)?;
     let mut command = Command::new("pg_dump");
     command

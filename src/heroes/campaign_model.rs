@@ -10,8 +10,14 @@ use uuid::Uuid;
 use crate::grants::money::{Cents, MAX_CENTS, dollars};
 use crate::web::forms::{FormErrors, plain_text};
 
-/// How long a campaign runs when staff give no closing day.
+/// How many days a campaign runs when staff give no closing day, both the
+/// opening and the closing day included.
 pub const DEFAULT_DAYS: u64 = 14;
+
+/// The closing day of a campaign that opens on `opens` and runs the default length.
+fn default_close(opens: NaiveDate) -> Option<NaiveDate> {
+    opens.checked_add_days(Days::new(DEFAULT_DAYS - 1))
+}
 
 /// An outside donation page: https, a host, no user name or password in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,10 +99,7 @@ impl CampaignForm {
         CampaignForm {
             raised: "0".into(),
             opens_on: today.to_string(),
-            closes_on: today
-                .checked_add_days(Days::new(DEFAULT_DAYS))
-                .unwrap_or(today)
-                .to_string(),
+            closes_on: default_close(today).unwrap_or(today).to_string(),
             ..CampaignForm::default()
         }
     }
@@ -129,7 +132,7 @@ impl CampaignForm {
         let raised = e.check("raised", parse_raised(&self.raised));
         let opens_on = e.check("opens_on", parse_date(&self.opens_on, "Opens on"));
         let closes_on = if self.closes_on.trim().is_empty() {
-            opens_on.and_then(|d| d.checked_add_days(Days::new(DEFAULT_DAYS)))
+            opens_on.and_then(default_close)
         } else {
             e.check("closes_on", parse_date(&self.closes_on, "Closes on"))
         };

@@ -42,7 +42,7 @@ async fn a_campaign_shows_on_the_hero_page_only_while_it_is_open(pool: PgPool) {
     assert_eq!(field_value(&form, "opens_on").as_deref(), Some("2026-11-23"));
     assert_eq!(
         field_value(&form, "closes_on").as_deref(),
-        Some("2026-12-07"),
+        Some("2026-12-06"),
         "two weeks by default"
     );
 
@@ -112,7 +112,11 @@ async fn staff_edit_the_amount_raised_and_close_a_campaign_early(pool: PgPool) {
         .fetch_one(&app.pool)
         .await
         .expect("closes_on");
-    assert_eq!(closes.to_string(), "2026-12-04", "an empty closing day means two weeks");
+    assert_eq!(
+        closes.to_string(),
+        "2026-12-03",
+        "an empty closing day means two weeks, both ends included"
+    );
 
     let edit = staff
         .get(&format!("/staff/heroes/{id}/campaigns/{campaign}/edit"))

@@ -186,6 +186,9 @@ async fn a_backup_restored_into_an_empty_database_gives_back_every_table() {
     );
     assert!(String::from_utf8_lossy(&backup.stdout).contains("Backed up"));
     assert!(file.is_file());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).expect("backup file").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "only its owner may read a backup");
 
     // The backup never overwrites an earlier one.
     let again = honor_mile(&source.url, &["backup", &file_arg]);
