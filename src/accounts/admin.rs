@@ -330,6 +330,11 @@ pub async fn reset(
         .await?;
         return Ok(Redirect::to(&back).into_response());
     }
+    if did_lately(&mut tx, me.id, "second_factor.reset", id, now).await? {
+        tx.rollback().await?;
+        flash(&session, FlashKind::Error, ONE_ADMIN_NOT_BOTH).await?;
+        return Ok(Redirect::to(&back).into_response());
+    }
     tokens::revoke_for_user(&mut *tx, id, now).await?;
     let purpose = if user.is_pending() {
         Purpose::Invite
@@ -393,6 +398,11 @@ pub async fn reset_factor(
     let now = state.now();
     let mut tx = state.pool.begin().await?;
     let user = queries::find_by_id(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    if did_lately(&mut tx, me.id, "account.password_reset_issued", id, now).await? {
+        tx.rollback().await?;
+        flash(&session, FlashKind::Error, ONE_ADMIN_NOT_BOTH).await?;
+        return Ok(Redirect::to(&back).into_response());
+    }
     if !second_factor::remove(&mut *tx, id).await? {
         tx.rollback().await?;
         flash(&session, FlashKind::Error, "This account has no second factor.").await?;
@@ -412,6 +422,33 @@ pub async fn reset_factor(
     )
     .await?;
     Ok(Redirect::to(&back).into_response())
+}
+
+/// A password link and a second-factor reset from the same admin would hand
+/// that admin the whole account (the link is shown to them): for one account,
+/// within a day, they must come from two different admins.
+const ONE_ADMIN_NOT_BOTH: &str = "You gave this account a password link or reset its second factor in the last 24 hours; \
+     the other must come from another admin, so that no single admin can take an account over.";
+const SEPARATION: chrono::Duration = chrono::Duration::hours(24);
+
+/// Whether `actor` did `action` to account `id` within [`SEPARATION`] before `now`, by the audit trail.
+async fn did_lately(
+    tx: &mut sqlx::PgConnection,
+    actor: Uuid,
+    action: &str,
+    id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from audit_log where actor_id = $1 and action = $2 and entity_type = 'account'
+                         and entity_id = $3 and occurred_at > $4) as "found!""#,
+        actor,
+        action,
+        id.to_string(),
+        now - SEPARATION
+    )
+    .fetch_one(&mut *tx)
+    .await
 }
 
 /// Serialises changes among admins and re-checks the actor under the lock, so two

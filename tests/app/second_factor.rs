@@ -628,3 +628,42 @@ async fn staff_may_remove_theirs_and_admins_only_replace_theirs(pool: PgPool) {
     let new = send_code(&browser, &totp_code(&secret, app.clock.now())).await;
     assert_eq!(new.status_code(), 303, "the new one does");
 }
+
+/// One admin cannot both reset someone's second factor and give them a password
+/// link (which that admin sees): the two together would hand over the account.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn one_admin_cannot_both_reset_a_factor_and_issue_a_password_link(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (_staff, _) = enrolled_staff(&app).await;
+    let target: uuid::Uuid = sqlx::query_scalar("select id from users where email = $1")
+        .bind(STAFF)
+        .fetch_one(&app.pool)
+        .await
+        .expect("staff");
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let reset = admin.post(&format!("/admin/users/{target}/second-factor/reset")).await;
+    assert_eq!(reset.status_code(), 303);
+    assert_eq!(
+        app.count("select count(*) from second_factors").await,
+        1,
+        "only the admin's is left"
+    );
+
+    let link = admin.post(&format!("/admin/users/{target}/reset")).await;
+    assert_eq!(link.status_code(), 303);
+    let page = page_text(&follow(&admin, &link).await.text());
+    assert!(page.contains("the other must come from another admin"), "{page}");
+    assert!(!page.contains("/account/welcome/"), "no link shown");
+    assert_eq!(
+        app.count("select count(*) from account_tokens where user_id = (select id from users where email = 'staff@example.org')")
+            .await,
+        0,
+        "no link made"
+    );
+
+    // A day later the same admin may.
+    app.clock.advance(Duration::hours(25));
+    let later = app.sign_in_as(ADMIN).await;
+    let link = later.post(&format!("/admin/users/{target}/reset")).await;
+    assert!(page_text(&follow(&later, &link).await.text()).contains("/account/welcome/"));
+}
