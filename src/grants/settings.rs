@@ -14,6 +14,7 @@ use tower_sessions::Session;
 
 use super::money::{Cents, dollars};
 use super::totals::{self, Settings};
+use crate::accounts::second_factor::recent_or_code;
 use crate::accounts::session::Admin;
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -30,6 +31,9 @@ pub struct SettingsForm {
     yearly_target: String,
     #[serde(default)]
     second_approval_threshold: String,
+    /// The admin's second-factor code, when the last one is not recent.
+    #[serde(default)]
+    code: String,
 }
 
 #[derive(Template)]
@@ -46,6 +50,7 @@ pub async fn form(Admin(_): Admin, layout: Layout, State(state): State<AppState>
         monthly_minimum: Cents::from_db(current.monthly_minimum_cents).plain(),
         yearly_target: Cents::from_db(current.yearly_target_cents).plain(),
         second_approval_threshold: Cents::from_db(current.second_approval_threshold_cents).plain(),
+        code: String::new(),
     };
     render(&SettingsPage {
         layout,
@@ -77,16 +82,24 @@ fn parse(form: &SettingsForm) -> Result<Settings, FormErrors> {
 
 pub async fn save(
     Admin(me): Admin,
-    layout: Layout,
+    mut layout: Layout,
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let settings = match parse(&form) {
-        Ok(settings) => settings,
-        Err(errors) => {
+    // The second-approval threshold decides when one admin's approval is enough:
+    // changing it needs the same recent second factor as approving.
+    let purpose = "changing the grant settings";
+    let refusal = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await?;
+    let settings = match (parse(&form), refusal) {
+        (Ok(settings), None) => settings,
+        (parsed, refusal) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if let Some(why) = refusal {
+                errors.add("code", why);
+            }
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &SettingsPage { layout, form, errors });
         }
     };

@@ -667,3 +667,41 @@ async fn one_admin_cannot_both_reset_a_factor_and_issue_a_password_link(pool: Pg
     let link = later.post(&format!("/admin/users/{target}/reset")).await;
     assert!(page_text(&follow(&later, &link).await.text()).contains("/account/welcome/"));
 }
+
+/// The second-approval threshold decides when one admin's approval is enough:
+/// changing the grant settings needs a recent second factor, like approving.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn changing_the_grant_settings_needs_a_recent_code(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let settings = [
+        ("monthly_minimum", "10,000"),
+        ("yearly_target", "120,000"),
+        ("second_approval_threshold", "1,000,000"),
+    ];
+    app.clock.advance(Duration::minutes(11));
+    let refused = admin.post("/admin/grants/settings").form(&settings).await;
+    assert_eq!(refused.status_code(), 422);
+    assert!(text_of(&refused.text(), "code-error").is_some());
+    assert_eq!(
+        field_value(&refused.text(), "second_approval_threshold").as_deref(),
+        Some("1,000,000")
+    );
+    assert_eq!(
+        app.count("select second_approval_threshold_cents from grant_settings")
+            .await,
+        500_000,
+        "unchanged"
+    );
+
+    let code = app.next_code(ADMIN).await;
+    let mut with_code = settings.to_vec();
+    with_code.push(("code", code.as_str()));
+    let saved = admin.post("/admin/grants/settings").form(&with_code).await;
+    assert_eq!(saved.status_code(), 303);
+    assert_eq!(
+        app.count("select second_approval_threshold_cents from grant_settings")
+            .await,
+        100_000_000
+    );
+}
