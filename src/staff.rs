@@ -5,6 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use chrono::Datelike;
 
 use crate::accounts::session::Staff;
 use crate::error::AppError;
@@ -48,7 +49,6 @@ pub struct Anniversary {
 impl Anniversary {
     /// How many years it will be on the day.
     pub fn years(&self, today: &chrono::NaiveDate) -> i32 {
-        use chrono::Datelike;
         let this_year = today.year() - self.end_of_watch.year();
         let passed = (self.end_of_watch.month(), self.end_of_watch.day()) < (today.month(), today.day());
         if passed { this_year + 1 } else { this_year }
@@ -56,11 +56,15 @@ impl Anniversary {
 }
 
 async fn anniversaries(pool: &sqlx::PgPool, today: chrono::NaiveDate) -> sqlx::Result<Vec<Anniversary>> {
-    // The next 14 calendar days as "MM-DD", so the year's end wraps naturally.
-    let days: Vec<String> = (0..14)
-        .filter_map(|n| today.checked_add_days(chrono::Days::new(n)))
-        .map(|d| d.format("%m-%d").to_string())
-        .collect();
+    // The next 14 calendar days as "MM-DD", so the year's end wraps naturally; in
+    // a year without 29 February, those who fell on it are remembered on the 28th.
+    let mut days: Vec<String> = Vec::new();
+    for day in (0..14).filter_map(|n| today.checked_add_days(chrono::Days::new(n))) {
+        days.push(day.format("%m-%d").to_string());
+        if day.format("%m-%d").to_string() == "02-28" && chrono::NaiveDate::from_ymd_opt(day.year(), 2, 29).is_none() {
+            days.push("02-29".into());
+        }
+    }
     sqlx::query_as!(
         Anniversary,
         "select id, full_name, agency, end_of_watch from heroes
@@ -104,14 +108,9 @@ async fn dashboard(Staff(_): Staff, layout: Layout, State(state): State<AppState
     let flag_counts = crate::flags::queries::count_open_by_step(&state.pool).await?;
     let grant_counts = crate::grants::queries::count_by_step(&state.pool).await?;
     // An approved grant is late once its approval day is more than the alert's days before today.
-    let late_cutoff = (today - chrono::Days::new(crate::grants::queries::UNPAID_ALERT_DAYS.unsigned_abs()))
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(state.config.time_zone).earliest())
-        .map(|t| t.with_timezone(&chrono::Utc));
-    let grants_unpaid_too_long = match late_cutoff {
-        Some(cutoff) => crate::grants::queries::count_unpaid_since(&state.pool, cutoff).await?,
-        None => 0,
-    };
+    let late_cutoff = today - chrono::Days::new(crate::grants::queries::UNPAID_ALERT_DAYS.unsigned_abs());
+    let grants_unpaid_too_long =
+        crate::grants::queries::count_unpaid_since(&state.pool, late_cutoff, state.config.time_zone.name()).await?;
     render(&DashboardPage {
         layout,
         this_week,

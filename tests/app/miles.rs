@@ -622,6 +622,25 @@ async fn the_desk_lists_anniversaries_of_the_coming_two_weeks(pool: PgPool) {
     assert!(list.find("Today Hero") < list.find("Soon Hero"), "nearest first");
 }
 
+/// In a year without 29 February, a hero who fell on it is remembered with
+/// those of the 28th.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_29_february_anniversary_is_listed_in_other_years_too(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let id = hero(&app, "Leap Day Hero", "fire", true).await;
+    sqlx::query("update heroes set end_of_watch = '2020-02-29' where id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .expect("date");
+    // 20 February 2027: the 28th is eight days away, and 2027 has no 29th.
+    app.clock.advance(chrono::Duration::days(89));
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let list = text_of(&staff.get("/staff").await.text(), "anniversaries").unwrap_or_default();
+    assert!(list.contains("Leap Day Hero"), "{list}");
+    assert!(list.contains("7 years"), "{list}");
+}
+
 /// The form offers the last mile's runner only while that runner is active: a
 /// runner who has stopped is not put forward for the next mile.
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]

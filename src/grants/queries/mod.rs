@@ -176,11 +176,14 @@ pub async fn count_by_step(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(GrantSt
     Ok(rows.into_iter().map(|r| (r.status, r.count)).collect())
 }
 
-/// Approved grants whose counting started before `approved_before` and are still unpaid.
-pub async fn count_unpaid_since(db: impl PgExecutor<'_>, approved_before: DateTime<Utc>) -> sqlx::Result<i64> {
+/// Approved grants still unpaid whose counting started on a day (in the
+/// program's time zone `zone`) before `approved_before`.
+pub async fn count_unpaid_since(db: impl PgExecutor<'_>, approved_before: NaiveDate, zone: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
-        r#"select count(*) as "count!" from grant_applications where status = 'approved' and counted_at < $1"#,
-        approved_before
+        r#"select count(*) as "count!" from grant_applications
+           where status = 'approved' and (counted_at at time zone $2)::date < $1"#,
+        approved_before,
+        zone
     )
     .fetch_one(db)
     .await
