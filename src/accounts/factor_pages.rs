@@ -12,8 +12,9 @@ use serde_json::json;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::queries;
 use super::second_factor::{self, Enrolment, Typed, recent_or_code};
-use super::session::{SessionUser, Staff, mark_factor_proven};
+use super::session::{SessionUser, Staff, factor_proven_at, mark_factor_proven, sign_in};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -204,11 +205,32 @@ pub async fn enrol_submit(
     };
     let summary = format!("{} {verb} second factor", me.email);
     audit::record(&mut *tx, own_event(&me, action, summary, &ip), now).await?;
+    if replacing {
+        // A session opened with the old factor (a stolen phone) ends here.
+        queries::end_sessions(&mut *tx, me.id, now).await?;
+    }
     tx.commit().await?;
     session.remove_value(ENROL_KEY).await?;
-    mark_factor_proven(&session, now).await?;
+    if replacing {
+        stay_signed_in(&state, &session, me.id, now, Some(now)).await?;
+    } else {
+        mark_factor_proven(&session, now).await?;
+    }
     session.insert(FRESH_CODES_KEY, codes).await?;
     Ok(Redirect::to(CODES).into_response())
+}
+
+/// After the account's sessions were ended, signs this browser in again, so only
+/// the person making the change stays signed in.
+async fn stay_signed_in(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+    factor_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), AppError> {
+    let user = queries::find_by_id(&state.pool, id).await?.ok_or(AppError::Forbidden)?;
+    sign_in(session, &user, now, factor_at).await
 }
 
 /// The recovery codes just made, shown this one time.
@@ -290,7 +312,9 @@ pub async fn remove(
     second_factor::remove(&mut *tx, me.id).await?;
     let summary = format!("{} removed their second factor", me.email);
     audit::record(&mut *tx, own_event(&me, "second_factor.removed", summary, &ip), now).await?;
+    queries::end_sessions(&mut *tx, me.id, now).await?;
     tx.commit().await?;
+    stay_signed_in(&state, &session, me.id, now, factor_proven_at(&session).await?).await?;
     flash(
         &session,
         FlashKind::Success,

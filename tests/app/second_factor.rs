@@ -705,3 +705,36 @@ async fn changing_the_grant_settings_needs_a_recent_code(pool: PgPool) {
         100_000_000
     );
 }
+
+/// Someone who replaces or removes their second factor (a phone was stolen)
+/// ends every other session of theirs; this browser stays signed in.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn replacing_or_removing_the_factor_signs_out_the_other_sessions(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (mine, _) = enrolled_staff(&app).await;
+    let thief = app.sign_in_as(STAFF).await;
+    assert_eq!(thief.get("/staff").await.status_code(), 200);
+
+    // Replacing: a new secret, proven by the new app's code.
+    let page = mine.get("/account/second-factor/enrol").await.text();
+    assert!(page.contains("secret"), "the enrolment page");
+    let replaced = app.enrol(&mine, STAFF).await;
+    assert_eq!(replaced.len(), 10);
+    assert!(
+        location(&thief.get("/staff").await).starts_with("/login?next="),
+        "the other session ended"
+    );
+    assert_eq!(mine.get("/staff").await.status_code(), 200, "this one stays");
+
+    // Removing does the same.
+    let other = app.sign_in_as(STAFF).await;
+    assert_eq!(other.get("/staff").await.status_code(), 200);
+    let removed = mine.post("/account/second-factor/remove").form(&[("code", "")]).await;
+    assert_eq!(removed.status_code(), 303);
+    assert_eq!(app.count("select count(*) from second_factors").await, 0);
+    assert!(
+        location(&other.get("/staff").await).starts_with("/login?next="),
+        "the other session ended"
+    );
+    assert_eq!(mine.get("/staff").await.status_code(), 200, "this one stays");
+}
