@@ -14,6 +14,10 @@ pub enum DbError {
         "cannot reach PostgreSQL at {url} ({cause}); start PostgreSQL (scripts/ensure-postgres does) or set DATABASE_URL"
     )]
     Unreachable { url: String, cause: String },
+    #[error(
+        "the database at {url} does not exist and could not be created ({cause}); create it, or give the DATABASE_URL role the CREATEDB right"
+    )]
+    CannotCreate { url: String, cause: String },
     #[error("DATABASE_URL is not a valid PostgreSQL URL ({url}): {cause}")]
     BadUrl { url: String, cause: String },
     #[error("migrating the database at {url} failed: {cause}")]
@@ -48,7 +52,10 @@ pub async fn connect(config: &Config) -> Result<PgPool, DbError> {
         if let Err(e) = Postgres::create_database(&config.database_url).await
             && !Postgres::database_exists(&config.database_url).await.unwrap_or(false)
         {
-            return Err(unreachable(e));
+            return Err(DbError::CannotCreate {
+                url: url.clone(),
+                cause: short_cause(&e),
+            });
         }
     }
     PgPoolOptions::new()

@@ -93,6 +93,38 @@ fn an_unreachable_database_gives_one_clear_line() {
     assert!(!stderr.contains("panicked"));
 }
 
+/// A role without the right to create databases (as SECURITY.md recommends)
+/// pointed at a database that does not exist yet hears what to do, not that
+/// PostgreSQL is down.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_database_that_cannot_be_created_is_said_so_in_one_line(pool: PgPool) {
+    let role = format!("hm_nocreate_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("create role {role} login"))
+        .execute(&pool)
+        .await
+        .expect("role");
+    let url = format!(
+        "postgres://{role}@127.0.0.1:5432/hm_never_{}",
+        uuid::Uuid::new_v4().simple()
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_honor-mile"))
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run the binary");
+    sqlx::query(&format!("drop role {role}"))
+        .execute(&pool)
+        .await
+        .expect("drop role");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+    assert!(lines[0].contains("does not exist and could not be created"), "{stderr}");
+    assert!(lines[0].contains("CREATEDB"), "{stderr}");
+}
+
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn visitors_public_pages_are_served_from_a_short_lived_cache(pool: PgPool) {
     let app = TestApp::with_config(pool, test_config(&[("PUBLIC_CACHE_SECONDS", "1")])).await;
