@@ -66,8 +66,21 @@ fn parse_raised(value: &str) -> Result<i64, String> {
     Cents::parse(value, "Amount raised").map(Cents::get)
 }
 
+/// Campaigns are for today's families: a year outside this range is a typing mistake.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 fn parse_date(value: &str, label: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| format!("{label} must be a date, like 2026-11-23."))
+    use chrono::Datelike;
+    let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{label} must be a date, like 2026-11-23."))?;
+    if !YEARS.contains(&date.year()) {
+        return Err(format!(
+            "{label} must be in a year from {} to {}.",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    Ok(date)
 }
 
 /// The staff form as posted, kept as typed.

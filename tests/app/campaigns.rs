@@ -184,6 +184,12 @@ async fn bad_campaign_input_comes_back_beside_its_field(pool: PgPool) {
         ("raised", "-1", "Amount raised cannot be negative."),
         ("raised", "ten", "Amount raised must be an amount in dollars"),
         ("opens_on", "tomorrow", "Opens on must be a date"),
+        ("opens_on", "-0005-01-01", "Opens on must be"),
+        (
+            "closes_on",
+            "9999-12-31",
+            "Closes on must be in a year from 2000 to 2100.",
+        ),
         (
             "closes_on",
             "2026-11-20",
