@@ -65,6 +65,8 @@ pub async fn unsaved_session(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if response.status() == StatusCode::INTERNAL_SERVER_ERROR && !response.headers().contains_key(header::CONTENT_TYPE)
     {
+        // Logged, so that a fault of another kind answering an empty 500 is not hidden.
+        tracing::error!("a session could not be saved (or an empty 500 came from within); answered 503");
         unavailable_page()
     } else {
         response
