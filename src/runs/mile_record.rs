@@ -91,6 +91,8 @@ struct EditPage {
     errors: FormErrors,
     runners: Vec<Runner>,
     today: String,
+    /// For the runner list: who may still run this year.
+    this_year: i32,
 }
 
 fn form_of(mile: &Mile) -> MileForm {
@@ -145,6 +147,7 @@ pub async fn edit_form(
         errors: FormErrors::default(),
         runners: queries::runners(&state.pool).await?,
         today: state.today().to_string(),
+        this_year: state.today().year(),
     })
 }
 
@@ -189,6 +192,7 @@ pub async fn correct(
             errors,
             runners,
             today: state.today().to_string(),
+            this_year: state.today().year(),
         };
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };

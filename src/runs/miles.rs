@@ -48,6 +48,8 @@ struct MilePage {
     /// The hero's existing mile, when logging a second one needs a confirmation.
     existing_mile: Option<i32>,
     today: String,
+    /// For the runner list: who may still run this year.
+    this_year: i32,
 }
 
 pub async fn new_form(
@@ -91,6 +93,7 @@ pub async fn new_form(
         found,
         existing_mile: None,
         today: state.today().to_string(),
+        this_year: state.today().year(),
     })
 }
 
@@ -208,6 +211,7 @@ pub async fn save(
             found: Vec::new(),
             existing_mile: existing,
             today: today.to_string(),
+            this_year: today.year(),
         };
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
@@ -241,6 +245,7 @@ pub async fn save(
             q: String::new(),
             found: Vec::new(),
             today: today.to_string(),
+            this_year: today.year(),
         };
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }

@@ -679,4 +679,5 @@ async fn the_form_does_not_put_forward_a_runner_who_stopped(pool: PgPool) {
         .expect("aged out");
     let html = staff.get(&format!("/staff/miles/new?hero={next}")).await.text();
     assert!(!selected(&html), "a runner who aged out is not chosen");
+    assert!(!html.contains(&stopped.to_string()), "nor offered");
 }
