@@ -117,6 +117,18 @@ insert into grant_notes (id, application_id, author_id, body, created_at) values
   ('01900000-0000-7000-8000-000000000901', '01900000-0000-7000-8000-000000000801',
    '01900000-0000-7000-8000-000000000002', 'Called the nominator; documents on the way.', now());
 update grant_settings set updated_at = now(), updated_by = '01900000-0000-7000-8000-000000000001';
+insert into second_factors (user_id, secret, enrolled_at, last_used_step) values
+  ('01900000-0000-7000-8000-000000000001', '\x3132333435363738393031323334353637383930', now(), 59300000);
+insert into recovery_codes (user_id, code_hash, created_at, used_at) values
+  ('01900000-0000-7000-8000-000000000001', sha256('abcdefghjkmnpqrstuvwxyz2'), now(), null),
+  ('01900000-0000-7000-8000-000000000001', sha256('23456789abcdefghjkmnpqrs'), now() - interval '1 day', now());
+insert into campaigns (id, hero_id, title, family_line, donation_url, goal_cents, raised_cents, opens_on, closes_on,
+                       created_at, created_by, updated_at, updated_by, closed_at, closed_by) values
+  ('01900000-0000-7000-8000-000000000a01', '01900000-0000-7000-8000-000000000101', 'Help the Becerra family',
+   'For the family of Officer Becerra', 'https://example.org/give?c=1&x=%22q%22', 2500000, 1234567, '2026-11-20',
+   '2026-12-03', now(), '01900000-0000-7000-8000-000000000002', now(), '01900000-0000-7000-8000-000000000002',
+   null, null);
+insert into demo_data (loaded_at, seed) values (now(), 42);
 "#;
 
 fn honor_mile(database_url: &str, args: &[&str]) -> Output {
