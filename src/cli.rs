@@ -9,9 +9,6 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use tower_sessions::ExpiredDeletion;
-
-use crate::accounts::store::PgSessionStore;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::state::AppState;
@@ -97,14 +94,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     })?;
     let address = listener.local_addr().unwrap_or(config.bind_addr);
     tracing::info!(%address, public_url = %config.public_url, "Honor Mile is serving");
-    // Expired sessions are refused on read; this only keeps the table small.
-    let sessions = PgSessionStore::new(pool.clone());
+    // Expired sessions are refused on read and old failure counts ignored; this
+    // keeps the tables small and typed data no longer than needed.
+    let housekeeping_pool = pool.clone();
+    let housekeeping_clock = clock.clone();
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             hourly.tick().await;
-            if let Err(e) = sessions.delete_expired().await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
+            match crate::ops::housekeeping(&housekeeping_pool, housekeeping_clock.now()).await {
+                Ok(done) => tracing::debug!(?done, "housekeeping"),
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }
         }
     });

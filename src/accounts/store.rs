@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions::session_store::{self, SessionStore};
 
 #[derive(Clone, Debug)]
 pub struct PgSessionStore {
@@ -101,17 +101,6 @@ impl SessionStore for PgSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query!("delete from sessions where id = $1", id.to_string())
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl ExpiredDeletion for PgSessionStore {
-    async fn delete_expired(&self) -> session_store::Result<()> {
-        sqlx::query!("delete from sessions where expiry_date < now()")
             .execute(&self.pool)
             .await
             .map_err(db_error)?;

@@ -4,7 +4,9 @@ use std::process::Command;
 
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, test_config};
+use honor_mile::clock::Clock;
+
+use crate::helpers::{Role, TestApp, test_config};
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn health_and_readiness_answer(pool: PgPool) {
@@ -173,4 +175,61 @@ async fn visitors_public_pages_are_served_from_a_short_lived_cache(pool: PgPool)
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     assert!(app.browser().get("/honor-roll").await.text().contains("Garrett Crumby"));
+}
+
+/// Housekeeping removes what is no longer needed and nothing else: expired
+/// sessions, stale sign-in failure counts (never a running lock), imports
+/// previewed and abandoned, and the rows of old finished imports.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn housekeeping_removes_only_what_is_no_longer_needed(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let staff = app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
+    sqlx::raw_sql(&format!(
+        "insert into sessions (id, data, expiry_date) values
+           ('expired', '{{}}', '2026-11-22 00:00+00'), ('live', '{{}}', '2026-11-24 00:00+00');
+         insert into login_throttle (key, failures, window_started_at, locked_until) values
+           ('email:old@example.org', 3, '2026-11-01 00:00+00', null),
+           ('email:locked@example.org', 10, '2026-11-01 00:00+00', '2026-11-23 23:00+00'),
+           ('email:recent@example.org', 2, '2026-11-23 14:00+00', null);
+         insert into hero_imports (id, created_by, created_at, file_name, rows, to_add, duplicates, errors, state) values
+           ('01900000-0000-7000-8000-0000000000b1', '{staff}', '2026-11-01 00:00+00', 'old preview.csv', '[{{}}]', 1, 0, 0, 'previewed'),
+           ('01900000-0000-7000-8000-0000000000b2', '{staff}', '2026-11-22 00:00+00', 'new preview.csv', '[{{}}]', 1, 0, 0, 'previewed'),
+           ('01900000-0000-7000-8000-0000000000b3', '{staff}', '2026-09-01 00:00+00', 'old done.csv', '[{{}}]', 1, 0, 0, 'done'),
+           ('01900000-0000-7000-8000-0000000000b4', '{staff}', '2026-11-20 00:00+00', 'new done.csv', '[{{}}]', 1, 0, 0, 'done');"
+    ))
+    .execute(&app.pool)
+    .await
+    .expect("rows of every age");
+
+    let done = honor_mile::ops::housekeeping(&app.pool, app.clock.now())
+        .await
+        .expect("housekeeping");
+    assert_eq!(
+        done,
+        honor_mile::ops::Housekept {
+            sessions: 1,
+            throttle_rows: 1,
+            abandoned_imports: 1,
+            import_rows_cleared: 1,
+        }
+    );
+    assert_eq!(app.count("select count(*) from sessions where id = 'live'").await, 1);
+    assert_eq!(
+        app.count(
+            "select count(*) from login_throttle where key in ('email:locked@example.org', 'email:recent@example.org')"
+        )
+        .await,
+        2,
+        "a running lock and a recent count stay"
+    );
+    assert_eq!(app.count("select count(*) from hero_imports").await, 3);
+    assert_eq!(
+        app.count("select count(*) from hero_imports where rows = '[]'").await,
+        1
+    );
+
+    let again = honor_mile::ops::housekeeping(&app.pool, app.clock.now())
+        .await
+        .expect("housekeeping");
+    assert_eq!(again, honor_mile::ops::Housekept::default(), "nothing left to do");
 }
