@@ -46,6 +46,9 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Why a request holding such text is refused.
+pub const UNSTORABLE_TEXT: &str = "The request holds a character that cannot be stored, such as a NUL.";
+
 /// Text PostgreSQL cannot store (a NUL byte, class 22021 or 22P05) came from
 /// the request: the client's mistake, not the server's.
 pub fn is_unstorable_text(e: &sqlx::Error) -> bool {
@@ -57,7 +60,7 @@ impl From<sqlx::Error> for AppError {
         if is_unavailable(&e) {
             AppError::Unavailable(e.to_string())
         } else if is_unstorable_text(&e) {
-            AppError::BadRequest("The request holds a character that cannot be stored, such as a NUL.".into())
+            AppError::BadRequest(UNSTORABLE_TEXT.into())
         } else {
             AppError::Internal(e.into())
         }

@@ -19,6 +19,33 @@ pub async fn find_by_id(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Optio
     .await
 }
 
+/// The account behind a session and whether it has a second factor, in the one
+/// query every signed-in request makes.
+pub async fn find_for_session(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<(User, bool)>> {
+    let row = sqlx::query!(
+        r#"select u.id, u.email, u.display_name, u.role as "role: Role", u.password_hash, u.active,
+                  u.session_epoch, u.created_at as "created_at: DateTime<Utc>",
+                  exists(select 1 from second_factors f where f.user_id = u.id) as "has_factor!"
+           from users u where u.id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        let user = User {
+            id: r.id,
+            email: r.email,
+            display_name: r.display_name,
+            role: r.role,
+            password_hash: r.password_hash,
+            active: r.active,
+            session_epoch: r.session_epoch,
+            created_at: r.created_at,
+        };
+        (user, r.has_factor)
+    }))
+}
+
 pub async fn find_by_email(db: impl PgExecutor<'_>, email: &Email) -> sqlx::Result<Option<User>> {
     sqlx::query_as!(
         User,

@@ -17,7 +17,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::model::{Role, User};
-use super::{queries, second_factor};
+use super::queries;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -203,19 +203,19 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<Sess
     let now = state.now();
     let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::MAX);
     let absolute = chrono::Duration::from_std(state.config.session_absolute).unwrap_or(chrono::Duration::MAX);
-    let user = queries::find_by_id(&state.pool, auth.user_id).await?;
+    let found = queries::find_for_session(&state.pool, auth.user_id).await?;
     let valid = now - auth.last_seen_at <= idle
         && now - auth.signed_in_at <= absolute
-        && user
+        && found
             .as_ref()
-            .is_some_and(|u| u.active && u.session_epoch == auth.epoch && !u.is_pending());
-    match user {
-        Some(user) if valid => {
+            .is_some_and(|(u, _)| u.active && u.session_epoch == auth.epoch && !u.is_pending());
+    match found {
+        Some((user, has_factor)) if valid => {
             auth.last_seen_at = now;
             let factor_recent = auth.factor_at.is_some_and(|at| now - at <= RECENT_FACTOR);
             session.insert(AUTH_KEY, auth).await?;
             Ok(Some(SessionUser {
-                has_factor: second_factor::enrolled(&state.pool, user.id).await?,
+                has_factor,
                 factor_recent,
                 id: user.id,
                 display_name: user.display_name,

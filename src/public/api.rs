@@ -34,10 +34,7 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
 
 fn internal(e: sqlx::Error) -> Response {
     if crate::error::is_unstorable_text(&e) {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "The request holds a character that cannot be stored, such as a NUL.",
-        );
+        return refuse(StatusCode::BAD_REQUEST, crate::error::UNSTORABLE_TEXT);
     }
     tracing::error!(error = %e, "api query failed");
     if crate::error::is_unavailable(&e) {

@@ -81,14 +81,15 @@ pub async fn new_form(
     } else {
         heroes::staff_find(&state.pool, Some(&q), false, 10).await?
     };
-    let form = prefilled(&state, &me, hero.as_ref(), run.as_ref()).await?;
+    let runners = queries::runners(&state.pool).await?;
+    let form = prefilled(&state, &me, hero.as_ref(), run.as_ref(), &runners).await?;
     render(&MilePage {
         layout,
         form,
         errors: FormErrors::default(),
         hero,
         run,
-        runners: queries::runners(&state.pool).await?,
+        runners,
         q,
         found,
         existing_mile: None,
@@ -104,6 +105,7 @@ async fn prefilled(
     me: &SessionUser,
     hero: Option<&Hero>,
     run: Option<&Run>,
+    runners: &[Runner],
 ) -> Result<MileForm, AppError> {
     let last = sqlx::query!("select place, runner_id from miles order by created_at desc limit 1")
         .fetch_optional(&state.pool)
@@ -122,7 +124,6 @@ async fn prefilled(
         None => None,
     };
     // Only a runner who may still run is put forward (not one who stopped or aged out).
-    let runners = queries::runners(&state.pool).await?;
     let this_year = state.today().year();
     let may_run = |id: &Uuid| runners.iter().any(|r| r.id == *id && r.can_run(this_year));
     let tick = Some("on".to_string());
