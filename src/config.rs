@@ -19,8 +19,12 @@ pub struct Config {
     pub session_absolute: Duration,
     /// Calendar dates (end of watch, run dates, grant months) are in this zone.
     pub time_zone: Tz,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_proxy_headers: bool,
+    /// How many proxies in front append to `X-Forwarded-For` and are trusted;
+    /// 0 takes the connection's address (see `web::client`).
+    pub trusted_proxy_hops: usize,
+    /// Requests a minute one client may make to the API, the searches and the
+    /// exports (0 turns the limit off).
+    pub rate_limit_per_minute: u32,
     pub max_concurrent_hashes: usize,
     pub db_max_connections: u32,
     /// How long a request waits for a database connection before the visitor gets
@@ -112,7 +116,20 @@ impl Config {
             session_idle: Duration::from_secs(60 * number("SESSION_IDLE_MINUTES", 30)?),
             session_absolute: Duration::from_secs(3600 * number("SESSION_ABSOLUTE_HOURS", 12)?),
             time_zone,
-            trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false)?,
+            trusted_proxy_hops: match lookup("TRUSTED_PROXY_HOPS").filter(|v| !v.trim().is_empty()) {
+                Some(raw) => raw.trim().parse::<usize>().ok().filter(|n| *n <= 10).ok_or_else(|| {
+                    ConfigError(format!(
+                        "TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, got {raw:?}"
+                    ))
+                })?,
+                // The older switch: one proxy.
+                None => usize::from(flag("TRUST_PROXY_HEADERS", false)?),
+            },
+            rate_limit_per_minute: match get("RATE_LIMIT_PER_MINUTE", "120").trim() {
+                "0" => 0,
+                _ => u32::try_from(number("RATE_LIMIT_PER_MINUTE", 120)?)
+                    .map_err(|_| ConfigError("RATE_LIMIT_PER_MINUTE is too large".into()))?,
+            },
             // Half the cores at most, so a burst of sign-ins leaves the rest to pages.
             max_concurrent_hashes: usize::try_from(number("MAX_CONCURRENT_HASHES", (cpus / 2).max(1) as u64)?)
                 .unwrap_or(1),

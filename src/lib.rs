@@ -64,6 +64,7 @@ use crate::accounts::session::{authenticate, session_cookie_name};
 use crate::error::{AppError, error_page};
 use crate::state::AppState;
 use crate::web::cache::PageCache;
+use crate::web::rate_limit::RateLimit;
 use crate::web::{ErrorPage, Layout, render_status};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -133,6 +134,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(
             PageCache::new(config.public_cache),
             web::cache::serve,
+        ))
+        .layer(from_fn_with_state(
+            RateLimit::new(config.rate_limit_per_minute, config.trusted_proxy_hops),
+            web::rate_limit::limit,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(csrf)

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::Datelike;
 
+use crate::accounts::notices;
 use crate::accounts::session::Staff;
 use crate::error::AppError;
 use crate::flags::model::Step as FlagStep;
@@ -35,6 +36,15 @@ struct DashboardPage {
     grants_unpaid_too_long: i64,
     anniversaries: Vec<Anniversary>,
     today: chrono::NaiveDate,
+    sign_in_trouble: Option<TroubleNotice>,
+}
+
+/// Failed and refused sign-ins on the viewer's own account since their last
+/// sign-in, with the time of the last one in the program's time zone.
+struct TroubleNotice {
+    failures: i64,
+    refused: i64,
+    last: String,
 }
 
 /// A confirmed hero whose end of watch falls in the coming 14 days, so the
@@ -93,7 +103,7 @@ fn in_order<S: Copy + PartialEq>(steps: impl IntoIterator<Item = S>, counts: &[(
         .collect()
 }
 
-async fn dashboard(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+async fn dashboard(Staff(me): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
     let today = state.today();
     let week_end = today + chrono::Days::new(6);
     let (this_week, later): (Vec<Run>, Vec<Run>) = runs::runs_around(&state.pool, today, true, 50)
@@ -111,8 +121,20 @@ async fn dashboard(Staff(_): Staff, layout: Layout, State(state): State<AppState
     let late_cutoff = today - chrono::Days::new(crate::grants::queries::UNPAID_ALERT_DAYS.unsigned_abs());
     let grants_unpaid_too_long =
         crate::grants::queries::count_unpaid_since(&state.pool, late_cutoff, state.config.time_zone.name()).await?;
+    let sign_in_trouble = notices::sign_in_trouble(&state.pool, me.id, state.now())
+        .await?
+        .map(|t| TroubleNotice {
+            failures: t.failures,
+            refused: t.refused,
+            last: t
+                .last_at
+                .with_timezone(&state.config.time_zone)
+                .format("%-d %B %Y at %H:%M")
+                .to_string(),
+        });
     render(&DashboardPage {
         layout,
+        sign_in_trouble,
         this_week,
         next_later,
         backlog: runs::backlog(&state.pool, 10).await?,

@@ -1,6 +1,9 @@
 //! One's own second factor: setting it up with a QR code (or the secret typed by
 //! hand), seeing the recovery codes once, making new ones, replacing the factor,
 //! and (staff only) removing it. Admins must keep one: they can only replace it.
+//! Setting up a first factor asks for the password again, so a session left
+//! open cannot tie the account to someone else's phone; replacing one asks for
+//! the current factor.
 
 use askama::Template;
 use axum::Form;
@@ -13,6 +16,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::queries;
+use super::reauth::{Purpose, password_again};
 use super::second_factor::{self, Enrolment, Typed, recent_or_code};
 use super::session::{SessionUser, Staff, factor_proven_at, mark_factor_proven, sign_in};
 use crate::audit::{self, Event};
@@ -73,7 +77,17 @@ pub struct EnrolForm {
     code: String,
     #[serde(default)]
     current_code: String,
+    #[serde(default)]
+    password: String,
 }
+
+const FIRST_FACTOR: Purpose = Purpose {
+    empty: "Enter your password to set up a second factor.",
+    locked: "Too many wrong passwords: setting up a second factor is paused for 15 minutes.",
+    wrong: "This is not your password. Type it again to set up a second factor.",
+    action: "second_factor.password_refused",
+    doing: "set up a second factor",
+};
 
 fn me(layout: &Layout) -> Result<SessionUser, AppError> {
     layout.user.clone().ok_or(AppError::Forbidden)
@@ -176,6 +190,9 @@ pub async fn enrol_submit(
         }
     };
     let replacing = me.has_factor;
+    if !replacing && let Some(why) = password_again(&state, &me, &form.password, &ip, &FIRST_FACTOR).await? {
+        errors.add("password", why);
+    }
     // Replacing a factor needs the old one, recently: a session left open is not
     // enough to move the account to someone else's phone.
     if replacing && step.is_some() {

@@ -212,7 +212,7 @@ pub async fn password_submit(
     }
     queries::set_password(&mut *tx, user.id, &hash, now).await?;
     // A link an admin gave is the help a locked-out person was told to ask for.
-    super::throttle::clear(&mut *tx, &super::throttle::account_key(&user.email)).await?;
+    super::throttle::clear_account(&mut *tx, &user.email).await?;
     let action = if found.purpose == Purpose::Invite {
         "account.invitation_accepted"
     } else {

@@ -1,5 +1,7 @@
 //! Signing in and out. A failure says the same thing, after the same work, whether
-//! or not the email exists; failures are counted per account and per address.
+//! or not the email exists. Each attempt is reserved with the throttle before the
+//! password is checked (see [`throttle`]: the account from this address, the
+//! account from anywhere, this address).
 //! An account with a second factor is signed in only after its code (or a
 //! recovery code) on a second page; wrong codes count like wrong passwords.
 
@@ -13,9 +15,10 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::model::Email;
+use super::queries;
 use super::second_factor::{self, Attempt};
 use super::session::{self, CurrentUser, PendingSignIn, safe_next, sign_in, sign_out};
-use super::{queries, throttle};
+use super::throttle::{self, Reservation};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -23,8 +26,8 @@ use crate::web::client::ClientIp;
 use crate::web::{FlashKind, Layout, flash, render, render_status};
 
 const FAILED: &str = "The email or password is not right.";
-const LOCKED: &str =
-    "Too many failed attempts. Sign-in is paused for 15 minutes; an admin can help if you are locked out.";
+const LOCKED: &str = "Too many failed attempts. Sign-in is paused for 15 minutes, longer after repeated pauses; \
+                      an admin can help if you are locked out.";
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -100,25 +103,36 @@ pub async fn submit(
         let shown: String = typed_email.chars().filter(|c| !c.is_control()).collect();
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, FAILED, shown, next);
     }
-    let account_key = throttle::account_key(&typed_email);
-    let address_key = throttle::address_key(&ip);
-    let locked = throttle::locked_until(&state.pool, &account_key, now).await?.is_some()
-        || throttle::locked_until(&state.pool, &address_key, now).await?.is_some();
-    if locked {
-        audit_attempt(&state, "sign_in.locked", &typed_email, None, &ip).await?;
-        return refuse(StatusCode::TOO_MANY_REQUESTS, LOCKED, typed_email, next);
-    }
-
     let user = match Email::parse(&typed_email) {
         Ok(email) => queries::find_by_email(&state.pool, &email).await?,
         Err(_) => None,
     };
+    let user_id = user.as_ref().map(|u| u.id);
+    let limits = throttle::sign_in_limits(&typed_email, &ip);
+    // Guessing in a signed-in session (typing the password again) pauses sign-in too.
+    let reserved = if throttle::locked_until(&state.pool, &throttle::signed_in_key(&typed_email), now)
+        .await?
+        .is_some()
+    {
+        None
+    } else {
+        match throttle::reserve(&state.pool, &limits, now).await? {
+            Reservation::Reserved(reserved) => Some(reserved),
+            Reservation::Refused => None,
+        }
+    };
+    let Some(reserved) = reserved else {
+        audit_attempt(&state, "sign_in.locked", &typed_email, user_id, &ip).await?;
+        return refuse(StatusCode::TOO_MANY_REQUESTS, LOCKED, typed_email, next);
+    };
+
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let matched = state.hasher.verify(&form.password, stored_hash).await?;
     match user {
         Some(user) if matched && user.active && second_factor::enrolled(&state.pool, user.id).await? => {
-            // The failures are cleared only once the code is right too, so
-            // knowing the password does not buy more guesses at the code.
+            // The right password is no failure, but the counts stay until the
+            // code is right too, so knowing the password buys no more guesses at it.
+            throttle::give_back(&state.pool, &limits, &reserved).await?;
             let pending = PendingSignIn {
                 user_id: user.id,
                 epoch: user.session_epoch,
@@ -130,20 +144,30 @@ pub async fn submit(
             Ok(Redirect::to("/login/code").into_response())
         }
         Some(user) if matched && user.active => {
-            throttle::clear(&state.pool, &account_key).await?;
+            signed_in_from(&state, &limits, &reserved).await?;
             sign_in(&session, &user, now, None).await?;
             audit_attempt(&state, "sign_in.succeeded", &user.email, Some(user.id), &ip).await?;
             Ok(Redirect::to(&next).into_response())
         }
         user => {
-            let mut tx = state.pool.begin().await?;
-            throttle::record_failure(&mut *tx, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-            throttle::record_failure(&mut *tx, &address_key, throttle::ADDRESS_LIMIT, now).await?;
-            tx.commit().await?;
+            // The reservation stands as the failure.
             audit_attempt(&state, "sign_in.failed", &typed_email, user.map(|u| u.id), &ip).await?;
             refuse(StatusCode::UNPROCESSABLE_ENTITY, FAILED, typed_email, next)
         }
     }
+}
+
+/// The account signed in from this address: that address's count for it is
+/// forgotten, and the attempt is given back to the wider counts (which keep
+/// what others tried).
+async fn signed_in_from(
+    state: &AppState,
+    limits: &[throttle::Limit; 3],
+    reserved: &throttle::Reserved,
+) -> Result<(), AppError> {
+    throttle::give_back(&state.pool, limits, reserved).await?;
+    throttle::clear(&state.pool, &limits[0].key).await?;
+    Ok(())
 }
 
 async fn audit_attempt(
@@ -249,7 +273,7 @@ pub async fn code_submit(
             },
         );
     }
-    throttle::clear(&state.pool, &throttle::account_key(&user.email)).await?;
+    throttle::clear(&state.pool, &throttle::account_address_key(&user.email, &ip)).await?;
     sign_in(&session, &user, now, Some(now)).await?;
     audit_attempt(&state, "sign_in.succeeded", &user.email, Some(user.id), &ip).await?;
     Ok(Redirect::to(&next).into_response())

@@ -6,6 +6,7 @@ pub mod factor_pages;
 pub mod links;
 pub mod login;
 pub mod model;
+pub mod notices;
 pub mod password;
 pub mod profile;
 pub mod queries;

@@ -1,11 +1,14 @@
 //! Typing one's password again before an act that matters (approving money,
 //! changing one's own password): a session left open on a shared computer is
-//! not enough. Wrong passwords count with the account's sign-in failures, so
-//! guessing from a stolen session locks the account like guessing at sign-in
-//! does, and each is in the audit trail.
+//! not enough. The attempt is reserved with the throttle before the password is
+//! checked, on the account's signed-in count: guessing from a stolen session
+//! locks the account (its sign-in too) like guessing at sign-in does, while a
+//! stranger's wrong sign-ins never block the owner's session. Each wrong
+//! password is in the audit trail.
 
+use super::queries;
 use super::session::SessionUser;
-use super::{queries, throttle};
+use super::throttle::{self, Reservation};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -39,15 +42,15 @@ pub async fn password_again(
         .await?
         .ok_or(AppError::Forbidden)?;
     let now = state.now();
-    let key = throttle::account_key(&user.email);
-    if throttle::locked_until(&state.pool, &key, now).await?.is_some() {
-        return Ok(Some(purpose.locked));
-    }
+    let limit = throttle::signed_in_limit(&user.email);
+    let reserved = match throttle::reserve(&state.pool, &limit, now).await? {
+        Reservation::Reserved(reserved) => reserved,
+        Reservation::Refused => return Ok(Some(purpose.locked)),
+    };
     if state.hasher.verify(typed, user.password_hash.as_deref()).await? {
+        throttle::give_back(&state.pool, &limit, &reserved).await?;
         return Ok(None);
     }
-    let mut tx = state.pool.begin().await?;
-    throttle::record_failure(&mut *tx, &key, throttle::ACCOUNT_LIMIT, now).await?;
     let event = Event {
         actor_id: Some(me.id),
         action: purpose.action,
@@ -57,7 +60,6 @@ pub async fn password_again(
         details: serde_json::json!({}),
         client_ip: Some(ip),
     };
-    audit::record(&mut *tx, event, now).await?;
-    tx.commit().await?;
+    audit::record(&state.pool, event, now).await?;
     Ok(Some(purpose.wrong))
 }

@@ -14,7 +14,7 @@ use totp_rs::{Builder, Secret, Totp};
 use uuid::Uuid;
 
 use super::session::mark_factor_proven;
-use super::throttle;
+use super::throttle::{self, Limit, Reservation};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -38,7 +38,8 @@ pub const ENTER_CODE: &str = "Enter the 6-digit code from your authenticator app
 const MALFORMED: &str = "A code is 6 digits; a recovery code is 24 letters and digits.";
 const WRONG: &str = "This code is not right. Type the code your app shows now.";
 const REPLAYED: &str = "This code has already been used. Wait for the next code in your app.";
-pub const LOCKED: &str = "Too many wrong attempts. Sign-in and codes are paused for 15 minutes.";
+pub const LOCKED: &str =
+    "Too many wrong attempts. Sign-in and codes are paused for 15 minutes, longer after repeated pauses.";
 
 /// A new secret, for enrolment.
 pub fn new_secret() -> Vec<u8> {
@@ -304,25 +305,31 @@ pub struct Attempt<'a> {
 }
 
 /// Checks a typed code or recovery code for the account. `Ok(None)` when it is
-/// accepted; otherwise the message to show beside the field. A wrong or reused
-/// code counts with the account's and the address's sign-in failures and is
-/// audited; an empty or malformed one is only refused, as it could never pass.
+/// accepted; otherwise the message to show beside the field. The attempt is
+/// reserved with the throttle before the code is checked; a wrong or reused code
+/// keeps its reservation as a failure and is audited; an empty or malformed one
+/// is only refused, as it could never pass.
 pub async fn prove(state: &AppState, attempt: Attempt<'_>, raw: &str) -> Result<Option<&'static str>, AppError> {
     let now = state.now();
-    let account_key = throttle::account_key(attempt.email);
-    let address_key = throttle::address_key(attempt.ip);
-    if throttle::locked_until(&state.pool, &account_key, now).await?.is_some()
-        || throttle::locked_until(&state.pool, &address_key, now).await?.is_some()
-    {
-        return Ok(Some(LOCKED));
-    }
     let typed = match Typed::parse(raw) {
         Ok(typed) => typed,
         Err(message) => return Ok(Some(message)),
     };
+    // Signing in counts with the password's failures; a signed-in session counts
+    // apart, so failures from elsewhere never block the account's own sessions.
+    let limits: Vec<Limit> = if attempt.signed_in {
+        throttle::signed_in_limit(attempt.email).to_vec()
+    } else {
+        throttle::sign_in_limits(attempt.email, attempt.ip).to_vec()
+    };
+    let reserved = match throttle::reserve(&state.pool, &limits, now).await? {
+        Reservation::Reserved(reserved) => reserved,
+        Reservation::Refused => return Ok(Some(LOCKED)),
+    };
     let checked = check(state, attempt.user_id, &typed, now).await?;
     let recovery = matches!(typed, Typed::Recovery(_));
     if checked == Checked::Accepted {
+        throttle::give_back(&state.pool, &limits, &reserved).await?;
         if recovery {
             audit::record(
                 &state.pool,
@@ -338,16 +345,13 @@ pub async fn prove(state: &AppState, attempt: Attempt<'_>, raw: &str) -> Result<
         }
         return Ok(None);
     }
-    let mut tx = state.pool.begin().await?;
-    throttle::record_failure(&mut *tx, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-    throttle::record_failure(&mut *tx, &address_key, throttle::ADDRESS_LIMIT, now).await?;
     let why = if checked == Checked::Replayed {
         "a code already used"
     } else {
         "a wrong code"
     };
     audit::record(
-        &mut *tx,
+        &state.pool,
         event(
             &attempt,
             "second_factor.code_refused",
@@ -357,8 +361,7 @@ pub async fn prove(state: &AppState, attempt: Attempt<'_>, raw: &str) -> Result<
         now,
     )
     .await?;
-    tx.commit().await?;
-    if throttle::locked_until(&state.pool, &account_key, now).await?.is_some() {
+    if reserved.locked() {
         return Ok(Some(LOCKED));
     }
     Ok(Some(if checked == Checked::Replayed { REPLAYED } else { WRONG }))

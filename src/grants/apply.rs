@@ -1,7 +1,8 @@
 //! The public side of grants: the totals page and the application form a visitor
 //! fills in without an account. The form is guarded by a honeypot field and by a
-//! per-address limit counted in PostgreSQL (shared by every instance); a refused
-//! submission saves nothing. The public sees totals only, and a recipient's name
+//! per-address limit counted in PostgreSQL (shared by every instance), reserved
+//! in one atomic step before the application is saved, so parallel submissions
+//! never pass the limit; a refused submission saves nothing. The public sees totals only, and a recipient's name
 //! only when they agreed to be named.
 
 use askama::Template;
@@ -17,7 +18,7 @@ use super::form::{ApplicationForm, ApplicationInput};
 use super::money::{dollars, month_of};
 use super::queries;
 use super::totals::{self, NamedRecipient};
-use crate::accounts::throttle::{address_key, locked_until, record_failure};
+use crate::accounts::throttle::{self, Limit, Reservation, address_key, locked_until};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -29,9 +30,15 @@ use crate::web::{Layout, render, render_status};
 pub const APPLY_LIMIT: i32 = 5;
 const REFERENCE_KEY: &str = "grant_reference";
 
-fn throttle_key(ip: &str) -> String {
-    format!("grant_apply:{}", address_key(ip))
+fn limit(ip: &str) -> [Limit; 1] {
+    [Limit {
+        key: format!("grant_apply:{}", address_key(ip)),
+        limit: APPLY_LIMIT,
+    }]
 }
+
+const TOO_MANY: &str = "Too many applications were sent from your network in a short time, so this one was not saved. \
+                        Please wait 15 minutes and send it again.";
 
 #[derive(Template)]
 #[template(path = "grants/totals.html")]
@@ -94,7 +101,7 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let now = state.now();
     let today = state.today();
-    let key = throttle_key(&ip);
+    let limit = limit(&ip);
     let mut page = ApplyPage {
         layout,
         form,
@@ -102,17 +109,13 @@ pub async fn submit(
         refusal: None,
         max_date: today.to_string(),
     };
-    if locked_until(&state.pool, &key, now).await?.is_some() {
-        page.refusal = Some(
-            "Too many applications were sent from your network in a short time, so this one was not saved. \
-             Please wait 15 minutes and send it again."
-                .into(),
-        );
+    if locked_until(&state.pool, &limit[0].key, now).await?.is_some() {
+        page.refusal = Some(TOO_MANY.into());
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     if !page.form.website.trim().is_empty() {
         // Only a robot fills the hidden field; it counts toward the limit too.
-        record_failure(&state.pool, &key, APPLY_LIMIT, now).await?;
+        throttle::reserve(&state.pool, &limit, now).await?;
         page.refusal = Some(
             "This application could not be accepted because it looked automated, so nothing was saved. \
              If you are a person, please call us instead."
@@ -127,9 +130,14 @@ pub async fn submit(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
+    // The reading above only spares work; this is the step that holds under
+    // parallel submissions.
+    if let Reservation::Refused = throttle::reserve(&state.pool, &limit, now).await? {
+        page.refusal = Some(TOO_MANY.into());
+        return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
+    }
     let mut tx = state.pool.begin().await?;
     let (id, reference) = queries::insert(&mut *tx, &input, None, today.year(), now).await?;
-    record_failure(&mut *tx, &key, APPLY_LIMIT, now).await?;
     audit::record(
         &mut *tx,
         Event {

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod client;
 pub mod export;
 pub mod forms;
+pub mod rate_limit;
 pub mod refusals;
 pub mod security;
 

@@ -162,7 +162,8 @@ impl TestApp {
         let code = totp_code(&secret, self.clock.now());
         let response = browser
             .post("/account/second-factor/enrol")
-            .form(&[("code", code.as_str())])
+            // A first factor asks for the password again (a replacement ignores it).
+            .form(&[("code", code.as_str()), ("password", PASSWORD)])
             .await;
         assert_eq!(response.status_code(), 303, "enrolled: {}", page_text(&response.text()));
         self.secrets

@@ -93,7 +93,7 @@ async fn staff_enrol_with_a_qr_code_and_then_sign_in_with_a_code(pool: PgPool) {
     let code = totp_code(&secret, app.clock.now());
     let done = staff
         .post("/account/second-factor/enrol")
-        .form(&[("code", code.as_str())])
+        .form(&[("code", code.as_str()), ("password", PASSWORD)])
         .await;
     assert_eq!(done.status_code(), 303);
     assert_eq!(location(&done), "/account/second-factor/recovery-codes");

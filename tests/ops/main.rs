@@ -1,6 +1,7 @@
 //! Operations, tested on the real binary started as child processes: several
 //! instances on one database, PostgreSQL restarting under load (in a private
-//! cluster), SIGKILL and SIGTERM, hostile input, and backup and restore.
+//! cluster), SIGKILL and SIGTERM, hostile input, limits under parallel requests,
+//! and backup and restore.
 
 mod support;
 
@@ -8,3 +9,4 @@ mod backup;
 mod faults;
 mod input;
 mod instances;
+mod limits;

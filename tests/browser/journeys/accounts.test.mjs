@@ -60,7 +60,7 @@ test('the first admin sets up, invites a staff member, and both sign in', async 
   await admin.getByRole('button', { name: /second factor/ }).click();
   assert.match(await admin.locator('#code-error').innerText(), /6 digits/);
   await assertAccessible(admin, 'second factor enrolment with an error');
-  const recoveryCodes = await enrol(admin, 'chief@example.org');
+  const recoveryCodes = await enrol(admin, 'chief@example.org', ADMIN_PASSWORD);
   assert.equal(recoveryCodes.length, 10);
   await assertAccessible(admin, 'recovery codes');
   await screenshot(admin, 'recovery-codes');

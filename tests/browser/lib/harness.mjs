@@ -51,6 +51,9 @@ export async function startServer({ demo = false } = {}) {
     COOKIE_SECURE: 'false',
     // Journeys read a page right after changing it; the cache has its own Rust test.
     PUBLIC_CACHE_SECONDS: '0',
+    // A crawl is one address asking as fast as it can; the per-client rate
+    // limit has its own Rust tests (tests/app/rate_limit.rs, tests/ops/limits.rs).
+    RATE_LIMIT_PER_MINUTE: '0',
     // Uploads of a journey go to a folder of its own, never into the repository.
     UPLOADS_DIR: path.join(os.tmpdir(), `honor-mile-browser-${process.pid}-${port}`),
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
@@ -165,7 +168,7 @@ export async function signIn(page, email, password) {
     await page.getByLabel('Code from your authenticator app').fill(await nextCode(email));
     await page.getByRole('button', { name: 'Sign in' }).click();
   } else if (page.url().endsWith('/account/second-factor/enrol')) {
-    await enrol(page, email);
+    await enrol(page, email, password);
     await page.getByRole('link', { name: /I have saved them/ }).click();
   }
   await page.waitForURL(/\/staff$/);
@@ -177,10 +180,12 @@ const phones = new Map();
 
 /** Sets up the second factor on the enrolment page, as an app would: reads the
  * key shown for typing in and answers with its code. Returns the recovery codes. */
-export async function enrol(page, email) {
+export async function enrol(page, email, password) {
   const secret = (await page.locator('#secret').innerText()).replace(/\s+/g, '');
   const phone = { secret, lastStep: -1 };
   await page.getByLabel('Code from the app').fill(await codeFor(phone));
+  // A first second factor asks for the password again.
+  await page.getByLabel('Your password').fill(password);
   await page.getByRole('button', { name: /second factor/ }).click();
   await page.waitForURL(/\/account\/second-factor\/recovery-codes$/);
   phones.set(email, phone);
