@@ -287,3 +287,38 @@ async fn a_first_second_factor_asks_for_the_password_again(pool: PgPool) {
     assert_eq!(location(&done), "/account/second-factor/recovery-codes");
     assert_eq!(app.count("select count(*) from second_factors").await, 1);
 }
+
+#[test]
+fn the_proxy_and_rate_settings_are_checked_at_start() {
+    let config = |pairs: &[(&str, &str)]| {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        honor_mile::config::Config::from_lookup(move |key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    };
+    let hops = |pairs: &[(&str, &str)]| config(pairs).map(|c| c.trusted_proxy_hops).ok();
+    assert_eq!(hops(&[]), Some(0), "no proxy is trusted unless said");
+    assert_eq!(hops(&[("TRUST_PROXY_HEADERS", "true")]), Some(1));
+    assert_eq!(
+        hops(&[("TRUSTED_PROXY_HOPS", "2"), ("TRUST_PROXY_HEADERS", "true")]),
+        Some(2)
+    );
+    assert_eq!(
+        hops(&[("TRUSTED_PROXY_HOPS", "0"), ("TRUST_PROXY_HEADERS", "true")]),
+        Some(0)
+    );
+    for bad in ["many", "-1", "11", "1.5", "<script>"] {
+        let refused = config(&[("TRUSTED_PROXY_HOPS", bad)]).err().map(|e| e.to_string());
+        assert!(refused.is_some_and(|e| e.contains("TRUSTED_PROXY_HOPS")), "{bad}");
+    }
+    assert_eq!(config(&[]).map(|c| c.rate_limit_per_minute).ok(), Some(120));
+    assert_eq!(
+        config(&[("RATE_LIMIT_PER_MINUTE", "0")])
+            .map(|c| c.rate_limit_per_minute)
+            .ok(),
+        Some(0),
+        "0 turns it off"
+    );
+    for bad in ["lots", "-5", "99999999999"] {
+        let refused = config(&[("RATE_LIMIT_PER_MINUTE", bad)]).err().map(|e| e.to_string());
+        assert!(refused.is_some_and(|e| e.contains("RATE_LIMIT_PER_MINUTE")), "{bad}");
+    }
+}
