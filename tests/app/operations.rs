@@ -81,6 +81,7 @@ fn settings_that_make_no_sense_are_named() {
 fn an_unreachable_database_gives_one_clear_line() {
     let output = Command::new(env!("CARGO_BIN_EXE_honor-mile"))
         .arg("migrate")
+        .current_dir(std::env::temp_dir())
         .env("DATABASE_URL", "postgres://postgres:secret@127.0.0.1:9/honor_mile")
         .env("RUST_LOG", "off")
         .output()
@@ -101,17 +102,23 @@ fn an_unreachable_database_gives_one_clear_line() {
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn a_database_that_cannot_be_created_is_said_so_in_one_line(pool: PgPool) {
     let role = format!("hm_nocreate_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("create role {role} login"))
+    // A password of its own, so the role signs in wherever PostgreSQL asks for
+    // one (Debian's default for TCP), not only where loopback is trusted.
+    let password = uuid::Uuid::new_v4().simple().to_string();
+    sqlx::query(&format!("create role {role} login password '{password}'"))
         .execute(&pool)
         .await
         .expect("role");
-    let url = format!(
-        "postgres://{role}@127.0.0.1:5432/hm_never_{}",
-        uuid::Uuid::new_v4().simple()
-    );
+    // The same server the tests use, whatever its address.
+    let mut url = url::Url::parse(&std::env::var("DATABASE_URL").expect("DATABASE_URL is set for the tests"))
+        .expect("DATABASE_URL is a URL");
+    url.set_username(&role).expect("a user name");
+    url.set_password(Some(&password)).expect("a password");
+    url.set_path(&format!("/hm_never_{}", uuid::Uuid::new_v4().simple()));
     let output = Command::new(env!("CARGO_BIN_EXE_honor-mile"))
         .arg("migrate")
-        .env("DATABASE_URL", &url)
+        .current_dir(std::env::temp_dir())
+        .env("DATABASE_URL", url.as_str())
         .env("RUST_LOG", "off")
         .output()
         .expect("run the binary");

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use nix::sys::signal::Signal;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use uuid::Uuid;
@@ -281,7 +282,7 @@ async fn sigterm_finishes_the_request_in_flight_and_then_exits() {
         .expect("stalled request");
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    server.signal("TERM");
+    server.signal(Signal::SIGTERM);
     let signalled = Instant::now();
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(server.is_running(), "still finishing the requests in flight");

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use argon2::Argon2;
 use argon2::password_hash::PasswordHasher;
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -197,7 +199,10 @@ impl Server {
     pub fn spawn(database_url: &str, env: &[(&str, &str)]) -> Starting {
         let uploads = std::env::temp_dir().join(format!("honor-mile-ops-{}", Uuid::new_v4().simple()));
         let mut command = Command::new(BIN);
+        // A folder of its own, so no `.env` of the checkout reaches the server.
+        std::fs::create_dir_all(&uploads).expect("create the server's folder");
         command
+            .current_dir(&uploads)
             .arg("serve")
             .env("DATABASE_URL", database_url)
             // Port 0: the system picks a free port, and the server logs which.
@@ -247,14 +252,11 @@ impl Server {
         self.child.id()
     }
 
-    /// Sends a signal by name (TERM, INT) with the system's `kill`.
-    pub fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.pid().to_string())
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -{name} failed");
+    /// Sends `signal` (SIGTERM, SIGINT) from this process: no `kill` program is
+    /// needed on the machine.
+    pub fn signal(&self, signal: Signal) {
+        let pid = Pid::from_raw(i32::try_from(self.pid()).expect("a process id fits an i32"));
+        nix::sys::signal::kill(pid, signal).unwrap_or_else(|e| panic!("sending {signal} failed: {e}"));
     }
 
     /// SIGKILL: the process gets no chance to finish anything.
@@ -661,10 +663,7 @@ fn postgres_bin_dir() -> Option<PathBuf> {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+    nix::unistd::Uid::effective().is_root()
 }
 
 fn free_port() -> u16 {
