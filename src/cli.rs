@@ -1,10 +1,14 @@
 //! The command line: `serve` (the default), `migrate`, `create-admin`, which
 //! prints a one-time link for choosing the first admin's password, `backup` /
-//! `restore`, and `demo`, which loads the invented demo data into an empty database.
+//! `restore`, `demo`, which loads the invented demo data into an empty database,
+//! and `check`, which checks every setting and the database. Settings come from
+//! the environment and from a `.env` file in the working folder.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -12,7 +16,7 @@ use tracing_subscriber::EnvFilter;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{accounts, backup, db, demo, router, server};
+use crate::{accounts, backup, check, db, demo, metrics, router, server};
 
 #[derive(Parser)]
 #[command(
@@ -38,17 +42,47 @@ enum Command {
     Restore { file: PathBuf },
     /// Load the invented demo data into an empty database, then exit.
     Demo,
+    /// Check every setting and the database connection, one line per problem; change nothing.
+    Check,
 }
 
 /// Runs the command line; every failure is printed as one line.
-pub async fn run() -> ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before any other thread starts: changing the environment is only sound then.
+    if let Err(e) = read_dot_env() {
+        return fail(e);
+    }
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(run(cli.command.unwrap_or(Command::Serve))),
+        Err(e) => fail(format!("cannot start the runtime ({e})")),
+    }
+}
+
+/// `.env` in the working folder, when there is one; the environment wins over it.
+fn read_dot_env() -> Result<(), String> {
+    match dotenvy::from_path(".env") {
+        Ok(()) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        // Only the name: the rest of the line may be a password.
+        Err(dotenvy::Error::LineParse(line, _)) => Err(format!(
+            ".env: the line setting {} cannot be read (an unclosed quote?)",
+            line.split('=').next().unwrap_or_default().trim()
+        )),
+        Err(e) => Err(format!(".env: {}", e.to_string().replace('\n', " "))),
+    }
+}
+
+async fn run(command: Command) -> ExitCode {
+    if let Command::Check = command {
+        return check::run().await;
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => return fail(e),
     };
     init_logging(&config);
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let result = match command {
         Command::Serve => serve(config).await,
         Command::Migrate => db::connect_and_migrate(&config)
             .await
@@ -58,6 +92,7 @@ pub async fn run() -> ExitCode {
         Command::Backup { file } => backup::backup(&config, &file).await,
         Command::Restore { file } => backup::restore(&config, &file).await,
         Command::Demo => load_demo(config).await,
+        Command::Check => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,8 +100,11 @@ pub async fn run() -> ExitCode {
     }
 }
 
-fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("honor-mile: {e}");
+/// Prints each line of the failure (one per problem) and gives up.
+pub(crate) fn fail(e: impl std::fmt::Display) -> ExitCode {
+    for line in e.to_string().lines() {
+        eprintln!("honor-mile: {line}");
+    }
     ExitCode::FAILURE
 }
 
@@ -81,7 +119,8 @@ fn init_logging(config: &Config) {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let pool = db::connect_and_migrate(&config).await?;
+    // At boot PostgreSQL may start after us: wait for it rather than exit.
+    let pool = db::wait_connect_and_migrate(&config).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if let Some(token) = accounts::tokens::first_admin_link(&pool, clock.now()).await? {
         print_setup_link(&config, &token);
@@ -93,6 +132,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         )
     })?;
     let address = listener.local_addr().unwrap_or(config.bind_addr);
+    if let Some(metrics_addr) = config.metrics_addr {
+        serve_metrics(metrics_addr, pool.clone(), config.request_timeout).await?;
+    }
     tracing::info!(%address, public_url = %config.public_url, "Honor Mile is serving");
     // Expired sessions are refused on read and old failure counts ignored; this
     // keeps the tables small and typed data no longer than needed.
@@ -117,6 +159,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let app = router(state);
     server::serve(listener, app, header_timeout, grace, shutdown_signal()).await;
     tracing::info!("stopped after finishing the requests in flight");
+    Ok(())
+}
+
+/// Starts the metrics listener; failing to bind stops the start, as for `BIND_ADDR`.
+async fn serve_metrics(address: SocketAddr, pool: sqlx::PgPool, header_timeout: Duration) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
+        anyhow::anyhow!("cannot listen on {address} ({e}); set METRICS_ADDR to a free address, or leave it unset")
+    })?;
+    let handle = metrics::install()?;
+    let bound = listener.local_addr().unwrap_or(address);
+    tracing::info!(address = %bound, "metrics at /metrics");
+    tokio::spawn(metrics::serve(listener, handle, pool, header_timeout));
     Ok(())
 }
 

@@ -13,8 +13,10 @@
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
+//! - [`metrics`]: Prometheus metrics on an address of their own.
 //! - [`server`]: the HTTP server: slow clients cut off, graceful shutdown.
 //! - [`backup`]: `honor-mile backup` and `restore`, around pg_dump and pg_restore.
+//! - [`check`]: `honor-mile check`, every setting and the database, one line per problem.
 //! - [`demo`]: the invented demo data set (`honor-mile demo`).
 //! - [`web`]: page rendering, layout, flash messages, security headers.
 //! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
@@ -22,6 +24,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -31,6 +34,7 @@ pub mod error;
 pub mod flags;
 pub mod grants;
 pub mod heroes;
+pub mod metrics;
 pub mod ops;
 pub mod public;
 pub mod runs;
@@ -43,9 +47,10 @@ pub mod web;
 use crate::accounts::store::PgSessionStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Response;
+use axum::routing::get;
 use sqlx::migrate::Migrator;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -53,12 +58,11 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
+use tracing::Level;
 
 use crate::accounts::session::{authenticate, session_cookie_name};
 use crate::error::{AppError, error_page};
@@ -103,12 +107,7 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(from_fn(web::refusals::unsaved_session));
 
-    let static_files = Router::new()
-        .nest_service("/static", ServeDir::new(&config.static_dir))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=3600"),
-        ));
+    let static_files = Router::new().route("/static/{*path}", get(web::assets::serve));
 
     // Refuses cross-site form posts by Sec-Fetch-Site and Origin; no tokens in forms.
     let csrf = CsrfLayer::new();
@@ -131,6 +130,7 @@ pub fn router(state: AppState) -> Router {
     pages
         .merge(static_files)
         .merge(ops::routes())
+        .route_layer(from_fn(metrics::tag_route))
         .layer(from_fn_with_state(
             PageCache::new(config.public_cache),
             web::cache::serve,
@@ -155,9 +155,16 @@ pub fn router(state: AppState) -> Router {
                 "The problem has been logged. Please try again.",
             )
         }))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(from_fn(metrics::track))
+        // One line per answered request, in the span that carries its id.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn(web::request_id::keep_only_plain))
         .layer(SetSensitiveHeadersLayer::new([header::COOKIE, header::AUTHORIZATION]))
         .with_state(state)
 }

@@ -1,12 +1,13 @@
 //! Where uploaded files live, behind one interface: a local folder by default,
 //! or S3-compatible object storage (shared by several instances) when
 //! `UPLOADS_S3_BUCKET` is set; credentials and endpoint then come from the
-//! usual `AWS_*` variables.
+//! usual `AWS_*` variables (the keys may also be given as files, as
+//! `AWS_SECRET_ACCESS_KEY_FILE`).
 
 use std::sync::Arc;
 
 use bytes::Bytes;
-use object_store::aws::AmazonS3Builder;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
@@ -21,7 +22,7 @@ pub struct Storage {
 impl Storage {
     pub fn from_config(config: &Config) -> anyhow::Result<Storage> {
         let store: Arc<dyn ObjectStore> = match &config.uploads_s3_bucket {
-            Some(bucket) => Arc::new(AmazonS3Builder::from_env().with_bucket_name(bucket).build()?),
+            Some(bucket) => Arc::new(s3_builder(config, bucket).build()?),
             None => {
                 std::fs::create_dir_all(&config.uploads_dir)
                     .map_err(|e| anyhow::anyhow!("cannot create UPLOADS_DIR {} ({e})", config.uploads_dir.display()))?;
@@ -44,4 +45,19 @@ impl Storage {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The S3 client's settings: the usual `AWS_*` variables, and the credentials
+/// given as files.
+pub fn s3_builder(config: &Config, bucket: &str) -> AmazonS3Builder {
+    config
+        .s3_secrets_from_files
+        .iter()
+        .fold(AmazonS3Builder::from_env(), |builder, (key, value)| {
+            match key.to_ascii_lowercase().parse::<AmazonS3ConfigKey>() {
+                Ok(config_key) => builder.with_config(config_key, value),
+                Err(_) => builder,
+            }
+        })
+        .with_bucket_name(bucket)
 }

@@ -150,6 +150,7 @@ pub async fn submit(
             Ok(Redirect::to(&next).into_response())
         }
         user => {
+            metrics::counter!("sign_in_failures_total", "step" => "password").increment(1);
             // The reservation stands as the failure.
             audit_attempt(&state, "sign_in.failed", &typed_email, user.map(|u| u.id), &ip).await?;
             refuse(StatusCode::UNPROCESSABLE_ENTITY, FAILED, typed_email, next)

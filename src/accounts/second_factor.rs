@@ -345,6 +345,7 @@ pub async fn prove(state: &AppState, attempt: Attempt<'_>, raw: &str) -> Result<
         }
         return Ok(None);
     }
+    metrics::counter!("sign_in_failures_total", "step" => "code").increment(1);
     let why = if checked == Checked::Replayed {
         "a code already used"
     } else {

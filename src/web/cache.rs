@@ -142,6 +142,7 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     let key = request.uri().to_string();
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(hit) = entries.get(&key).await {
+        metrics::counter!("page_cache_hits_total").increment(1);
         if hit.rendered.elapsed() > cache.fresh && !hit.refreshing.swap(true, Ordering::AcqRel) {
             let again = copy_of(request.uri(), request.headers());
             tokio::spawn(async move {
@@ -152,6 +153,7 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
         }
         return answer(&hit, if_none_match.as_ref());
     }
+    metrics::counter!("page_cache_misses_total").increment(1);
     match entries.try_get_with(key, render(next, request)).await {
         Ok(cached) => answer(&cached, if_none_match.as_ref()),
         Err(uncacheable) => answer(&uncacheable, None),

@@ -2,6 +2,7 @@
 //! flash messages, form errors, the client address, the security headers and
 //! the pages for refused requests.
 
+pub mod assets;
 pub mod cache;
 pub mod chart;
 pub mod client;
@@ -9,6 +10,7 @@ pub mod export;
 pub mod forms;
 pub mod rate_limit;
 pub mod refusals;
+pub mod request_id;
 pub mod security;
 
 use askama::Template;

@@ -16,7 +16,10 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 const PRIVATE_PREFIXES: [&str; 5] = ["/staff", "/admin", "/account", "/login", "/setup"];
 
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let private = PRIVATE_PREFIXES.iter().any(|p| request.uri().path().starts_with(p)) || has_session_cookie(&request);
+    // Static files are the same for everyone and keep their own caching.
+    let path = request.uri().path();
+    let private = !path.starts_with("/static/")
+        && (PRIVATE_PREFIXES.iter().any(|p| path.starts_with(p)) || has_session_cookie(&request));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));

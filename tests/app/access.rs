@@ -28,6 +28,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/", "GET", Access::Public(200)),
     ("/healthz", "GET", Access::Public(200)),
     ("/readyz", "GET", Access::Public(200)),
+    ("/static/{file}", "GET", Access::Public(200)),
     ("/login", "GET POST", Access::SignInPage),
     ("/logout", "POST", Access::Public(303)),
     ("/login/code", "GET POST", Access::Public(303)),
@@ -233,6 +234,7 @@ pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
             .replace("{import}", "0190b5a8-0000-7000-8000-000000000000")
             .replace("{token}", &"0".repeat(64))
             .replace("{photo}", "nothing-here.jpg")
+            .replace("{file}", "css/site.css")
             .replace("{campaign}", &campaign.to_string())
     }
 }

@@ -11,6 +11,7 @@ mod attack;
 mod audit;
 mod campaigns;
 mod demo;
+mod deploy;
 mod desk;
 mod flags;
 mod flags_pages;

@@ -6,6 +6,7 @@
 mod support;
 
 mod backup;
+mod deploy;
 mod faults;
 mod input;
 mod instances;

@@ -197,8 +197,13 @@ impl Server {
 
     /// Starts the process without waiting, so that several can start together.
     pub fn spawn(database_url: &str, env: &[(&str, &str)]) -> Starting {
+        Server::spawn_program(Path::new(BIN), database_url, env)
+    }
+
+    /// Starts `program` (a copy of the binary) the same way.
+    pub fn spawn_program(program: &Path, database_url: &str, env: &[(&str, &str)]) -> Starting {
         let uploads = std::env::temp_dir().join(format!("honor-mile-ops-{}", Uuid::new_v4().simple()));
-        let mut command = Command::new(BIN);
+        let mut command = Command::new(program);
         // A folder of its own, so no `.env` of the checkout reaches the server.
         std::fs::create_dir_all(&uploads).expect("create the server's folder");
         command
@@ -287,6 +292,23 @@ impl Server {
 }
 
 impl Starting {
+    /// What the process has printed so far.
+    pub fn output(&self) -> String {
+        self.output.lock().expect("output lock").clone()
+    }
+
+    /// Waits for the process to exit, at most `within`.
+    pub fn wait_exit(&mut self, within: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
     /// Waits until the server logs the address it listens on.
     pub fn ready(mut self) -> Server {
         match self.address.recv_timeout(Duration::from_secs(60)) {
