@@ -681,3 +681,48 @@ async fn the_form_does_not_put_forward_a_runner_who_stopped(pool: PgPool) {
     assert!(!selected(&html), "a runner who aged out is not chosen");
     assert!(!html.contains(&stopped.to_string()), "nor offered");
 }
+
+/// A pool far smaller than the crowd, and impatient: most saves wait for a
+/// connection, and the session write after each commit has to wait its turn too.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_saved_mile_is_answered_as_saved_even_when_the_pool_is_full(
+    pool_options: sqlx::postgres::PgPoolOptions,
+    connect_options: sqlx::postgres::PgConnectOptions,
+) {
+    let pool = pool_options
+        .max_connections(3)
+        .acquire_timeout(std::time::Duration::from_millis(400))
+        .connect_with(connect_options)
+        .await
+        .expect("a small pool");
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let runner = runner(&app, "Zechariah").await;
+    let mut heroes = Vec::new();
+    for n in 0..120 {
+        heroes.push(hero(&app, &format!("Hero {n}"), "police", true).await);
+    }
+    let forms: Vec<_> = heroes.iter().map(|h| mile_form(*h, runner, Uuid::new_v4())).collect();
+    let responses = futures::future::join_all(forms.iter().map(|f| log(&staff, f))).await;
+    let mut saved_but_told_otherwise = Vec::new();
+    let mut answered_saved = 0;
+    for (form, response) in forms.iter().zip(&responses) {
+        let key = &form[0].1;
+        let saved: i64 = sqlx::query_scalar("select count(*) from miles where form_key = $1::uuid")
+            .bind(key)
+            .fetch_one(&app.pool)
+            .await
+            .expect("count");
+        match (saved, response.status_code().as_u16()) {
+            (1, 303) => answered_saved += 1,
+            (1, status) => saved_but_told_otherwise.push(status),
+            (0, 303) => panic!("a mile answered as saved is missing"),
+            _ => {}
+        }
+    }
+    assert!(answered_saved > 0, "some miles were saved");
+    assert!(
+        saved_but_told_otherwise.is_empty(),
+        "saved miles answered {saved_but_told_otherwise:?}"
+    );
+}
