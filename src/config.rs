@@ -40,6 +40,10 @@ pub struct Config {
     pub uploads_s3_bucket: Option<String>,
     /// How long visitors' public pages are served from memory (0 turns it off).
     pub public_cache: Duration,
+    /// CSV downloads running at once on this instance; each holds a database connection.
+    pub max_concurrent_exports: usize,
+    /// A download whose reader takes nothing for this long is cut off.
+    pub export_stall: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/honor_mile";
@@ -145,6 +149,8 @@ impl Config {
                 "0" => 0,
                 _ => number("PUBLIC_CACHE_SECONDS", 2)?,
             }),
+            max_concurrent_exports: usize::try_from(number("MAX_CONCURRENT_EXPORTS", 4)?).unwrap_or(4),
+            export_stall: Duration::from_secs(number("EXPORT_STALL_SECONDS", 20)?),
         })
     }
 

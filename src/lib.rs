@@ -17,6 +17,7 @@
 //! - [`backup`]: `honor-mile backup` and `restore`, around pg_dump and pg_restore.
 //! - [`demo`]: the invented demo data set (`honor-mile demo`).
 //! - [`web`]: page rendering, layout, flash messages, security headers.
+//! - [`vocab`]: words several areas share: dates as typed, images as uploaded.
 //! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
 
 pub mod accounts;
@@ -38,6 +39,7 @@ pub mod server;
 pub mod staff;
 pub mod state;
 pub mod storage;
+pub mod vocab;
 pub mod web;
 
 use crate::accounts::store::PgSessionStore;

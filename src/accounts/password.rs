@@ -8,8 +8,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use argon2::password_hash::phc::PasswordHash;
-use argon2::{Algorithm, Argon2, Params, Version};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::oneshot;
 
 use crate::error::AppError;
