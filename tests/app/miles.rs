@@ -726,3 +726,52 @@ async fn a_saved_mile_is_answered_as_saved_even_when_the_pool_is_full(
         "saved miles answered {saved_but_told_otherwise:?}"
     );
 }
+
+/// The moment that turned saved miles into "back in a moment": the pool is
+/// busy just after the commit, longer than a page waits for a connection. The
+/// pool is made to stall the first connection handed out after a mile exists.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_busy_pool_right_after_the_commit_does_not_unsave_the_mile(
+    pool_options: sqlx::postgres::PgPoolOptions,
+    connect_options: sqlx::postgres::PgConnectOptions,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let armed = Arc::new(AtomicBool::new(false));
+    let stalled = Arc::new(AtomicBool::new(false));
+    let (hook_armed, hook_stalled) = (armed.clone(), stalled.clone());
+    let pool = pool_options
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .before_acquire(move |conn, _| {
+            let (armed, stalled) = (hook_armed.clone(), hook_stalled.clone());
+            Box::pin(async move {
+                if armed.load(Ordering::SeqCst) {
+                    let saved: i64 = sqlx::query_scalar("select count(*) from miles")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    if saved > 0 && !stalled.swap(true, Ordering::SeqCst) {
+                        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+                    }
+                }
+                Ok(true)
+            })
+        })
+        .connect_with(connect_options)
+        .await
+        .expect("a one-connection pool");
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let runner = runner(&app, "Zechariah").await;
+    let h = hero(&app, "Julian Becerra", "police", true).await;
+    armed.store(true, Ordering::SeqCst);
+
+    let response = log(&staff, &mile_form(h, runner, Uuid::new_v4())).await;
+    assert!(stalled.load(Ordering::SeqCst), "the pool stalled after the commit");
+    assert_eq!(numbers(&app).await, vec![1], "the mile is saved");
+    assert_eq!(response.status_code(), 303, "{}", page_text(&response.text()));
+    assert!(location(&response).starts_with("/staff/miles/"));
+    let page = page_text(&follow(&staff, &response).await.text());
+    assert!(page.contains("Mile 1 logged for Julian Becerra."), "{page}");
+}
