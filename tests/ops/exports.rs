@@ -5,24 +5,27 @@
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
+use tokio::net::TcpSocket;
 
 use crate::support::{Database, Server, create_heroes, get, read_response, request_bytes};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalled_downloads_are_cut_off_and_extra_ones_are_asked_to_wait() {
     let db = Database::create("exports").await;
-    let pool = db.pool().await;
-    // About 3 MB of CSV: far more than the socket buffers of a reader that stops.
-    create_heroes(&pool, 20_000).await;
     let server = Server::start(
         &db.url,
         &[("MAX_CONCURRENT_EXPORTS", "2"), ("EXPORT_STALL_SECONDS", "2")],
     );
+    let pool = db.pool().await;
+    // About 9 MB of CSV: more than the server's socket buffer (4 MB at most
+    // here) and the small one of a reader that stops.
+    create_heroes(&pool, 60_000).await;
 
     let mut stalled = Vec::new();
     for _ in 0..2 {
-        let mut reader = TcpStream::connect(server.addr).await.expect("connect");
+        let socket = TcpSocket::new_v4().expect("a socket");
+        socket.set_recv_buffer_size(8 * 1024).expect("a small receive buffer");
+        let mut reader = socket.connect(server.addr).await.expect("connect");
         reader
             .write_all(&request_bytes("GET", "/honor-roll.csv", None, None, b""))
             .await
@@ -49,5 +52,5 @@ async fn stalled_downloads_are_cut_off_and_extra_ones_are_asked_to_wait() {
 
     let full = get(server.addr, "/honor-roll.csv", None).await;
     assert_eq!(full.status, 200, "the slots came back");
-    assert_eq!(full.body.lines().count(), 20_001, "a header and every hero");
+    assert_eq!(full.body.lines().count(), 60_001, "a header and every hero");
 }
