@@ -52,6 +52,10 @@ pub struct Config {
     /// S3 credentials given as files (`AWS_SECRET_ACCESS_KEY_FILE`); the rest of
     /// the `AWS_*` variables are read by the storage client itself.
     pub s3_secrets_from_files: Vec<(&'static str, String)>,
+    /// CSV downloads running at once on this instance; each holds a database connection.
+    pub max_concurrent_exports: usize,
+    /// A download whose reader takes nothing for this long is cut off.
+    pub export_stall: Duration,
 }
 
 /// The S3 credentials that may come from files.
@@ -264,6 +268,8 @@ impl Config {
                 .filter(|key| (r.lookup)(&format!("{key}_FILE")).is_some())
                 .filter_map(|key| Some((key, r.raw(key)?)))
                 .collect(),
+            max_concurrent_exports: usize::try_from(r.number("MAX_CONCURRENT_EXPORTS", 4, 1)).unwrap_or(4),
+            export_stall: Duration::from_secs(r.number("EXPORT_STALL_SECONDS", 20, 1)),
         }
     }
 

@@ -20,6 +20,12 @@ pub enum AppError {
     BadRequest(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A bounded resource (the download slots) is full: come back shortly.
+    #[error("busy: {message}")]
+    Busy {
+        message: &'static str,
+        retry_after_seconds: u32,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -49,6 +55,15 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
 /// Why a request holding such text is refused.
 pub const UNSTORABLE_TEXT: &str = "The request holds a character that cannot be stored, such as a NUL.";
 
+/// PostgreSQL refused a date or time outside what it can hold (22008). Every
+/// date input is checked against a window first; this is the net behind it.
+pub fn is_date_out_of_range(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|code| code == "22008"))
+}
+
+/// Why a request holding such a date is refused.
+pub const DATE_OUT_OF_RANGE: &str = "A date in this request is outside the range Honor Mile keeps (1791 to 2100).";
+
 /// Text PostgreSQL cannot store (a NUL byte, class 22021 or 22P05) came from
 /// the request: the client's mistake, not the server's.
 pub fn is_unstorable_text(e: &sqlx::Error) -> bool {
@@ -61,6 +76,8 @@ impl From<sqlx::Error> for AppError {
             AppError::Unavailable(e.to_string())
         } else if is_unstorable_text(&e) {
             AppError::BadRequest(UNSTORABLE_TEXT.into())
+        } else if is_date_out_of_range(&e) {
+            AppError::BadRequest(DATE_OUT_OF_RANGE.into())
         } else {
             AppError::Internal(e.into())
         }
@@ -107,6 +124,16 @@ impl IntoResponse for AppError {
             AppError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
                 return unavailable_page();
+            }
+            AppError::Busy {
+                message,
+                retry_after_seconds,
+            } => {
+                let mut response = error_page(StatusCode::SERVICE_UNAVAILABLE, "Busy", message);
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
+                return response;
             }
             AppError::Internal(cause) => {
                 tracing::error!(cause = ?cause, "internal error");

@@ -19,6 +19,7 @@
 //! - [`check`]: `honor-mile check`, every setting and the database, one line per problem.
 //! - [`demo`]: the invented demo data set (`honor-mile demo`).
 //! - [`web`]: page rendering, layout, flash messages, security headers.
+//! - [`vocab`]: words several areas share: dates as typed, images as uploaded.
 //! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
 
 pub mod accounts;
@@ -42,6 +43,7 @@ pub mod server;
 pub mod staff;
 pub mod state;
 pub mod storage;
+pub mod vocab;
 pub mod web;
 
 use crate::accounts::store::PgSessionStore;

@@ -9,6 +9,7 @@ use crate::accounts::password::Hasher;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::storage::Storage;
+use crate::web::export::Exports;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +18,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub storage: Storage,
+    /// The slots for CSV downloads.
+    pub exports: Exports,
     /// The database holds the demo data (`honor-mile demo`): pages say so.
     pub demo: bool,
 }
@@ -25,12 +28,14 @@ impl AppState {
     pub fn new(pool: PgPool, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let hasher = Hasher::new(config.max_concurrent_hashes);
         let storage = Storage::from_config(&config)?;
+        let exports = Exports::new(config.max_concurrent_exports, config.export_stall);
         Ok(AppState {
             pool,
             config: Arc::new(config),
             clock,
             hasher,
             storage,
+            exports,
             demo: false,
         })
     }

@@ -7,9 +7,9 @@
 use std::sync::mpsc;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::oneshot;
 
 use crate::error::AppError;
@@ -17,10 +17,28 @@ use crate::error::AppError;
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 128;
 
+/// Memory per hash in KiB (19 MiB), passes and lanes: OWASP's first argon2id
+/// choice, written here rather than taken from the crate's defaults, so that an
+/// upgrade of the crate cannot change them unseen. A stored hash names its own
+/// parameters, so older hashes still verify after a change here.
+pub const MEMORY_KIB: u32 = 19 * 1024;
+pub const PASSES: u32 = 2;
+pub const LANES: u32 = 1;
+
+const PARAMS: Params = match Params::new(MEMORY_KIB, PASSES, LANES, None) {
+    Ok(params) => params,
+    Err(_) => panic!("the argon2 parameters are out of range"),
+};
+
+/// argon2id at [`MEMORY_KIB`], [`PASSES`] and [`LANES`].
+fn argon2() -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, PARAMS)
+}
+
 /// Verified against when the account does not exist, so that an unknown email
 /// takes as long to refuse as a wrong password.
 static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
-    Argon2::default()
+    argon2()
         .hash_password(b"no account has this password")
         .ok()
         .map(|h| h.to_string())
@@ -77,7 +95,7 @@ impl Hasher {
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
         let password = password.0.clone();
         self.run(move || {
-            Argon2::default()
+            argon2()
                 .hash_password(password.as_bytes())
                 .map(|h| h.to_string())
                 .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
@@ -96,7 +114,7 @@ impl Hasher {
             .run(move || {
                 hash.as_deref()
                     .and_then(|h| PasswordHash::new(h).ok())
-                    .is_some_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+                    .is_some_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
             })
             .await?;
         Ok(known && matched)

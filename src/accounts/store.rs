@@ -34,6 +34,13 @@ fn db_error(e: sqlx::Error) -> session_store::Error {
     }
 }
 
+/// How long a session save keeps asking for a connection when the pool is busy.
+/// The save runs after the handler has answered, often after a committed write
+/// (a mile saved, a grant approved): a full pool for a few seconds must not turn
+/// that answer into "back in a moment", which would tell the phone the mile was
+/// not saved. A database that is really gone still fails the save.
+const SAVE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
+
 fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
     DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
@@ -69,17 +76,25 @@ impl SessionStore for PgSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_value(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query!(
-            "insert into sessions (id, data, expiry_date) values ($1, $2, $3)
-             on conflict (id) do update set data = excluded.data, expiry_date = excluded.expiry_date",
-            record.id.to_string(),
-            data,
-            to_chrono(record.expiry_date)
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
-        Ok(())
+        let expiry = to_chrono(record.expiry_date);
+        let id = record.id.to_string();
+        let deadline = tokio::time::Instant::now() + SAVE_PATIENCE;
+        loop {
+            let saved = sqlx::query!(
+                "insert into sessions (id, data, expiry_date) values ($1, $2, $3)
+                 on conflict (id) do update set data = excluded.data, expiry_date = excluded.expiry_date",
+                id,
+                data,
+                expiry
+            )
+            .execute(&self.pool)
+            .await;
+            match saved {
+                Ok(_) => return Ok(()),
+                Err(sqlx::Error::PoolTimedOut) if tokio::time::Instant::now() < deadline => continue,
+                Err(e) => return Err(db_error(e)),
+            }
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -91,15 +91,15 @@ async fn list(
     let tz = state.config.time_zone;
     let day_start = |raw: &str, field: &'static str, errors: &mut FormErrors, add_day: bool| match raw.trim() {
         "" => None,
-        raw => errors
-            .check(
-                field,
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| "Use a date like 2026-11-23.".to_string()),
-            )
-            .and_then(|d| if add_day { d.succ_opt() } else { Some(d) })
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|t| t.and_local_timezone(tz).earliest())
-            .map(|t| t.with_timezone(&Utc)),
+        raw => {
+            let label = if add_day { "To" } else { "From" };
+            errors
+                .check(field, crate::vocab::dates::parse_date(raw, label))
+                .and_then(|d| if add_day { d.succ_opt() } else { Some(d) })
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|t| t.and_local_timezone(tz).earliest())
+                .map(|t| t.with_timezone(&Utc))
+        }
     };
     let from = day_start(&filter.from, "from", &mut errors, false);
     let to = day_start(&filter.to, "to", &mut errors, true);

@@ -16,9 +16,9 @@ use super::page::StepForm;
 use super::queries::{self, Flag};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
-use crate::heroes::photos::normalise;
 use crate::runs::model::with_commas;
 use crate::state::AppState;
+use crate::vocab::images::{ImageRefusal, normalise};
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{Layout, PathId, render, render_status};
 
@@ -74,8 +74,9 @@ fn checked_scan(bytes: &[u8]) -> Result<(String, Vec<u8>), String> {
         }
         return Ok((format!("notes/{}.pdf", digest(bytes)), bytes.to_vec()));
     }
-    let jpeg = normalise(bytes).map_err(|_| {
-        "This file is neither a picture nor a PDF. Choose a JPEG, PNG or WebP photo, or a PDF scan.".to_string()
+    let jpeg = normalise(bytes).map_err(|refusal| match refusal {
+        ImageRefusal::TooLarge(_) => refusal.message(),
+        _ => "This file is neither a picture nor a PDF. Choose a JPEG, PNG or WebP photo, or a PDF scan.".to_string(),
     })?;
     Ok((format!("notes/{}.jpg", digest(&jpeg)), jpeg))
 }

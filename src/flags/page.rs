@@ -13,8 +13,9 @@ use super::model::{Carrier, Step, public_recipient};
 use super::queries::{self, Flag, HistoryRow};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
-use crate::runs::model::{parse_date, with_commas};
+use crate::runs::model::with_commas;
 use crate::state::AppState;
+use crate::vocab::dates::parse_date;
 use crate::web::forms::FormErrors;
 use crate::web::{Layout, PathId, render_status};
 

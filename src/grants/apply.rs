@@ -45,7 +45,10 @@ const TOO_MANY: &str = "Too many applications were sent from your network in a s
 struct TotalsPage {
     layout: Layout,
     year: i32,
+    /// Given to injured responders, what the minimum promises.
     given_this_year: String,
+    k9_this_year: String,
+    family_this_year: String,
     recipients: i64,
     monthly_minimum: String,
     named: Vec<NamedRecipient>,
@@ -56,11 +59,13 @@ pub async fn totals(layout: Layout, State(state): State<AppState>) -> Result<Res
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(month_of(today));
     let next_year = year_start.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX);
     let given = totals::given_between(&state.pool, year_start, next_year).await?;
-    let settings = totals::settings(&state.pool).await?;
+    let settings = queries::settings::current(&state.pool).await?;
     render(&TotalsPage {
         layout,
         year: today.year(),
-        given_this_year: dollars(given),
+        given_this_year: dollars(given.injury),
+        k9_this_year: dollars(given.k9_equipment),
+        family_this_year: dollars(given.family_support),
         recipients: totals::recipients_so_far(&state.pool).await?,
         monthly_minimum: dollars(settings.monthly_minimum_cents),
         named: totals::named_recipients(&state.pool, 200).await?,

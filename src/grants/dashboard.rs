@@ -1,5 +1,6 @@
-//! The admins' view of the money: this month against its minimum, the year
-//! against its target, the last twelve months as a chart (hand-written SVG with
+//! The admins' view of the money: this month's injured-responder grants against
+//! the minimum, the year's against the target (K9 equipment and family support
+//! beside them, never filling either), the last twelve months as a chart (hand-written SVG with
 //! a table of the same numbers), what waits for a decision (an approved grant
 //! unpaid too long stands out), and the form for the CSV export (`export`).
 
@@ -31,7 +32,11 @@ const FRAME: Frame = Frame {
 pub struct Bar {
     pub short: String,
     pub long: String,
+    /// The month as the export takes it ("2027-01").
+    pub month: String,
     pub given: String,
+    pub k9: String,
+    pub family: String,
     pub grants: i64,
     pub met: bool,
     pub at: Column,
@@ -43,11 +48,15 @@ struct DashboardPage {
     layout: Layout,
     month_name: String,
     month_given: String,
+    month_k9: String,
+    month_family: String,
     month_minimum: String,
     month_short_by: Option<String>,
     month_percent: i64,
     year: i32,
     year_given: String,
+    year_k9: String,
+    year_family: String,
     year_target: String,
     year_percent: i64,
     year_pace: String,
@@ -65,6 +74,8 @@ struct DashboardPage {
     zone: Tz,
     /// The export form's default range: this year so far.
     export_from: NaiveDate,
+    /// A change of the settings waits for a second admin.
+    settings_waiting: bool,
 }
 
 impl DashboardPage {
@@ -96,7 +107,10 @@ fn bars(months: &[MonthTotal], minimum: i64) -> (Vec<Bar>, i64) {
         .map(|(m, at)| Bar {
             short: m.month.format("%b").to_string(),
             long: m.month.format("%B %Y").to_string(),
+            month: m.month.format("%Y-%m").to_string(),
             given: dollars(m.given_cents),
+            k9: dollars(m.k9_cents),
+            family: dollars(m.family_cents),
             grants: m.grants,
             met: m.given_cents >= minimum,
             at,
@@ -113,9 +127,10 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
     let next_year = year_start.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX);
     let first_shown = this_month.checked_sub_months(Months::new(11)).unwrap_or(this_month);
 
-    let settings = totals::settings(&state.pool).await?;
-    let month_given = totals::given_between(&state.pool, this_month, next_month).await?;
-    let year_given = totals::given_between(&state.pool, year_start, next_year).await?;
+    let settings = queries::settings::current(&state.pool).await?;
+    let month = totals::given_between(&state.pool, this_month, next_month).await?;
+    let year = totals::given_between(&state.pool, year_start, next_year).await?;
+    let (month_given, year_given) = (month.injury, year.injury);
     let months = totals::months(&state.pool, first_shown, this_month).await?;
     let (bars, minimum_y) = bars(&months, settings.monthly_minimum_cents);
     let minimum = settings.monthly_minimum_cents;
@@ -150,11 +165,15 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
         layout,
         month_name: this_month.format("%B %Y").to_string(),
         month_given: dollars(month_given),
+        month_k9: dollars(month.k9_equipment),
+        month_family: dollars(month.family_support),
         month_minimum: dollars(minimum),
         month_short_by: (month_given < minimum).then(|| dollars(minimum - month_given)),
         month_percent: percent(month_given, minimum),
         year: today.year(),
         year_given: dollars(year_given),
+        year_k9: dollars(year.k9_equipment),
+        year_family: dollars(year.family_support),
         year_target: dollars(target),
         year_percent: percent(year_given, target),
         year_pace: dollars(pace),
@@ -170,5 +189,6 @@ pub async fn dashboard(Admin(_): Admin, layout: Layout, State(state): State<AppS
         today,
         zone,
         export_from: year_start,
+        settings_waiting: queries::settings::proposal(&state.pool).await?.is_some(),
     })
 }

@@ -23,7 +23,6 @@ use super::money::{Cents, dollars, parse_month};
 use super::queries;
 use super::review::{Typed, show_page};
 use super::rules::{Refusal, may_approve, may_confirm, may_decline};
-use super::totals;
 use crate::accounts::reauth::{Purpose, password_again};
 use crate::accounts::second_factor::recent_or_code;
 use crate::accounts::session::{Admin, SessionUser};
@@ -143,7 +142,9 @@ pub async fn approve(
         tx.rollback().await?;
         return refuse(&state, layout, id, refusal).await;
     }
-    let threshold = totals::settings(&mut *tx).await?.second_approval_threshold_cents;
+    let threshold = queries::settings::current(&mut *tx)
+        .await?
+        .second_approval_threshold_cents;
     let month_name = month.format("%B %Y").to_string();
     let details =
         json!({ "amount": dollars(amount.get()), "month": month.to_string(), "threshold": dollars(threshold) });

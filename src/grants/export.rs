@@ -1,23 +1,26 @@
 //! The export for the accountant: the grants approved for good (paid or not)
-//! between two days, both included, as CSV, with what a grant to an individual
+//! between two days, both included, or those counted toward one month (the
+//! months the dashboard shows, whenever each grant was approved), as CSV, with what a grant to an individual
 //! must record for the annual filing: recipient, purpose, amount, date and how
 //! the recipient was selected, plus the payment. Days are calendar days in the
 //! program's time zone, like every other date the program shows.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
+use futures_util::TryStreamExt;
 use serde::Deserialize;
+use sqlx::PgPool;
 
 use super::model::{GrantKind, GrantStatus};
-use super::totals::{self, ExportRow};
+use super::totals::{self, ExportRow, Selection};
 use crate::accounts::session::Admin;
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vocab::dates::parse_date;
 use crate::web::client::ClientIp;
-use crate::web::export::spreadsheet_cell;
+use crate::web::export::{CsvSink, ExportStopped, log_stopped, spreadsheet_cell};
 
 #[derive(Deserialize, Default)]
 pub struct ExportQuery {
@@ -25,23 +28,21 @@ pub struct ExportQuery {
     from: String,
     #[serde(default)]
     to: String,
+    /// A grant month, "2027-01": the grants counted toward it.
+    #[serde(default)]
+    month: String,
 }
 
 /// The earliest year the export accepts: the program keeps no grants before it.
 const FIRST_YEAR: i32 = 2000;
 
 fn parse_day(value: &str, name: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
-    let value = value.trim();
-    if value.is_empty() {
+    if value.trim().is_empty() {
         return Err(AppError::BadRequest(format!(
             "Choose the {name} of the export, a date like 2026-01-01."
         )));
     }
-    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-        AppError::BadRequest(format!(
-            "The {name} must be a date written like 2026-01-01 (year-month-day)."
-        ))
-    })?;
+    let day = parse_date(value, &format!("The {name}")).map_err(AppError::BadRequest)?;
     let last_year = today.year() + 1;
     if !(FIRST_YEAR..=last_year).contains(&day.year()) {
         return Err(AppError::BadRequest(format!(
@@ -51,16 +52,31 @@ fn parse_day(value: &str, name: &str, today: NaiveDate) -> Result<NaiveDate, App
     Ok(day)
 }
 
-/// The two days of the export, both included; refused with a reason.
-fn parse_range(query: &ExportQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let from = parse_day(&query.from, "first day (From)", today)?;
-    let to = parse_day(&query.to, "last day (To)", today)?;
-    if from > to {
-        return Err(AppError::BadRequest(format!(
-            "The first day ({from}) is after the last day ({to}); swap them or choose again."
-        )));
+/// What the export holds, and its file name; refused with a reason.
+fn parse_selection(query: &ExportQuery, today: NaiveDate) -> Result<(Selection, String), AppError> {
+    let month = query.month.trim();
+    if month.is_empty() {
+        let from = parse_day(&query.from, "first day (From)", today)?;
+        let to = parse_day(&query.to, "last day (To)", today)?;
+        if from > to {
+            return Err(AppError::BadRequest(format!(
+                "The first day ({from}) is after the last day ({to}); swap them or choose again."
+            )));
+        }
+        return Ok((Selection::Approved { from, to }, format!("grants-{from}-to-{to}.csv")));
     }
-    Ok((from, to))
+    if !query.from.trim().is_empty() || !query.to.trim().is_empty() {
+        return Err(AppError::BadRequest(
+            "Choose either a month or two days for the export, not both.".into(),
+        ));
+    }
+    let first = parse_day(&format!("{month}-01"), "month", today).map_err(|_| {
+        AppError::BadRequest("The month must look like 2027-01 (year, then month), from 2000 to next year.".into())
+    })?;
+    Ok((
+        Selection::Month(first),
+        format!("grants-counted-{}.csv", first.format("%Y-%m")),
+    ))
 }
 
 fn plain_amount(cents: i64) -> String {
@@ -142,8 +158,20 @@ pub async fn export_csv(
     ClientIp(ip): ClientIp,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let (from, to) = parse_range(&query, state.today())?;
-    let rows = totals::export_rows(&state.pool, from, to, state.config.time_zone.name()).await?;
+    let (selection, filename) = parse_selection(&query, state.today())?;
+    let zone = state.config.time_zone.name().to_string();
+    let (mut sink, response) = state.exports.start(&filename)?;
+    let rows = totals::count_export(&state.pool, selection, &zone).await?;
+    let (summary, details) = match selection {
+        Selection::Approved { from, to } => (
+            format!("Exported {rows} grants approved from {from} to {to}"),
+            serde_json::json!({ "from": from, "to": to, "rows": rows }),
+        ),
+        Selection::Month(month) => (
+            format!("Exported {rows} grants counted toward {}", month.format("%B %Y")),
+            serde_json::json!({ "month": month.format("%Y-%m").to_string(), "rows": rows }),
+        ),
+    };
     // The file leaves the system with recipients' names and payments: the trail says who took it.
     audit::record(
         &state.pool,
@@ -152,32 +180,34 @@ pub async fn export_csv(
             action: "grants.exported",
             entity_type: "grant_export",
             entity_id: None,
-            summary: format!("Exported {} grants approved from {from} to {to}", rows.len()),
-            details: serde_json::json!({ "from": from, "to": to, "rows": rows.len() }),
+            summary,
+            details,
             client_ip: Some(&ip),
         },
         state.now(),
     )
     .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Internal(e.into());
-    writer.write_record(HEADER).map_err(fail)?;
-    for row in rows {
-        writer.write_record(record(row)).map_err(fail)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    let disposition = format!("attachment; filename=\"grants-{from}-to-{to}.csv\"");
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
-    );
+    let pool = state.pool.clone();
+    tokio::spawn(async move {
+        let result = match write_grants(&mut sink, &pool, selection, &zone).await {
+            Ok(()) => sink.finish().await,
+            Err(e) => Err(e),
+        };
+        log_stopped(result, "grants export");
+    });
     Ok(response)
+}
+
+async fn write_grants(
+    sink: &mut CsvSink,
+    pool: &PgPool,
+    selection: Selection,
+    zone: &str,
+) -> Result<(), ExportStopped> {
+    sink.record(HEADER).await?;
+    let mut rows = totals::export_rows(pool, selection, zone);
+    while let Some(row) = rows.try_next().await? {
+        sink.record(record(row)).await?;
+    }
+    Ok(())
 }

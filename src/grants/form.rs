@@ -91,8 +91,7 @@ fn injury_date(value: &str, kind: Option<GrantKind>, today: NaiveDate) -> Result
             _ => Ok(None),
         };
     }
-    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| "Date of the injury must be a date like 2026-10-04.".to_string())?;
+    let date = crate::vocab::dates::parse_date(value, "Date of the injury")?;
     if date > today {
         return Err("Date of the injury cannot be in the future.".into());
     }

@@ -17,6 +17,7 @@ pub mod queries;
 pub mod review;
 pub mod rules;
 pub mod settings;
+pub mod settings_confirm;
 pub mod staff;
 pub mod totals;
 
@@ -37,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/grants/{id}/shortlist", post(review::shortlist))
         .route("/admin/grants", get(dashboard::dashboard))
         .route("/admin/grants/settings", get(settings::form).post(settings::save))
+        .route("/admin/grants/settings/confirm", post(settings_confirm::confirm))
+        .route("/admin/grants/settings/withdraw", post(settings_confirm::withdraw))
         .route("/admin/grants/export.csv", get(export::export_csv))
         .route("/admin/grants/{id}/approve", post(decisions::approve))
         .route("/admin/grants/{id}/confirm", post(decisions::confirm))

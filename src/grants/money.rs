@@ -128,7 +128,7 @@ pub fn parse_month(value: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     if value.is_empty() {
         return Ok(current);
     }
-    let month = NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d")
+    let month = crate::vocab::dates::parse_date(&format!("{value}-01"), "Month")
         .map_err(|_| "Month must look like 2026-11 (year, then month).".to_string())?;
     let earliest = current.checked_sub_months(Months::new(MONTHS_BACK)).unwrap_or(current);
     let latest = current.checked_add_months(Months::new(MONTHS_AHEAD)).unwrap_or(current);

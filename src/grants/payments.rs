@@ -45,8 +45,7 @@ pub struct PaymentForm {
 }
 
 fn parse_paid_on(value: &str, today: NaiveDate) -> Result<NaiveDate, String> {
-    let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| "Date paid must be a date like 2026-11-20.".to_string())?;
+    let date = crate::vocab::dates::parse_date(value, "Date paid")?;
     if date > today {
         return Err("Date paid cannot be in the future.".into());
     }

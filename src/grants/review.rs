@@ -15,7 +15,6 @@ use uuid::Uuid;
 use super::model::{Application, GrantStatus, PaymentMethod};
 use super::money::{Cents, dollars, month_of};
 use super::queries::{self, Note};
-use super::totals;
 use crate::accounts::session::Staff;
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -100,7 +99,11 @@ pub async fn show_page(
     };
     let page = ShowPage {
         notes: queries::notes(&state.pool, id).await?,
-        threshold: Cents::from_db(totals::settings(&state.pool).await?.second_approval_threshold_cents),
+        threshold: Cents::from_db(
+            queries::settings::current(&state.pool)
+                .await?
+                .second_approval_threshold_cents,
+        ),
         layout,
         app,
         me,

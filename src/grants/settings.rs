@@ -2,26 +2,32 @@
 //! the amount above which an approval needs a second admin. Kept in a one-row
 //! table rather than the environment, so a change takes effect on every instance
 //! at once and lands in the audit trail.
+//!
+//! One admin alone must never be able to count a large grant: raising the
+//! threshold, approving, and lowering it again would do just that. So a change is
+//! only proposed by one admin; it is shown to the others and takes effect when a
+//! different admin confirms it. Either may withdraw it meanwhile.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
 use super::money::{Cents, dollars};
-use super::totals::{self, Settings};
+use super::queries::settings::{self as stored, Proposal, Settings};
 use crate::accounts::second_factor::recent_or_code;
-use crate::accounts::session::Admin;
+use crate::accounts::session::{Admin, SessionUser};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash, render, render_status};
+use crate::web::{FlashKind, Layout, flash, render_status};
 
 #[derive(Deserialize, Default)]
 pub struct SettingsForm {
@@ -36,27 +42,87 @@ pub struct SettingsForm {
     code: String,
 }
 
+impl SettingsForm {
+    fn of(settings: &Settings) -> Self {
+        SettingsForm {
+            monthly_minimum: Cents::from_db(settings.monthly_minimum_cents).plain(),
+            yearly_target: Cents::from_db(settings.yearly_target_cents).plain(),
+            second_approval_threshold: Cents::from_db(settings.second_approval_threshold_cents).plain(),
+            code: String::new(),
+        }
+    }
+}
+
+/// A proposal as the page shows it.
+pub struct Shown {
+    pub minimum: String,
+    pub target: String,
+    pub threshold: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    /// Another admin proposed it, so this one may confirm it.
+    pub mine_to_confirm: bool,
+    /// The amounts in cents, sent back on confirmation so that only what was seen is confirmed.
+    pub cents: [i64; 3],
+}
+
+impl Shown {
+    fn of(p: &Proposal, me: &SessionUser) -> Shown {
+        let s = p.settings;
+        Shown {
+            minimum: dollars(s.monthly_minimum_cents),
+            target: dollars(s.yearly_target_cents),
+            threshold: dollars(s.second_approval_threshold_cents),
+            by: p.proposed_by_name.clone(),
+            at: p.proposed_at,
+            mine_to_confirm: p.proposed_by != me.id,
+            cents: [
+                s.monthly_minimum_cents,
+                s.yearly_target_cents,
+                s.second_approval_threshold_cents,
+            ],
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "grants/settings.html")]
 struct SettingsPage {
     layout: Layout,
     form: SettingsForm,
     errors: FormErrors,
+    proposal: Option<Shown>,
+    confirm_error: Option<String>,
 }
 
-pub async fn form(Admin(_): Admin, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
-    let current = totals::settings(&state.pool).await?;
-    let form = SettingsForm {
-        monthly_minimum: Cents::from_db(current.monthly_minimum_cents).plain(),
-        yearly_target: Cents::from_db(current.yearly_target_cents).plain(),
-        second_approval_threshold: Cents::from_db(current.second_approval_threshold_cents).plain(),
-        code: String::new(),
+pub(super) async fn page(
+    state: &AppState,
+    me: &SessionUser,
+    layout: Layout,
+    status: StatusCode,
+    form: Option<SettingsForm>,
+    errors: FormErrors,
+    confirm_error: Option<String>,
+) -> Result<Response, AppError> {
+    let form = match form {
+        Some(form) => form,
+        None => SettingsForm::of(&stored::current(&state.pool).await?),
     };
-    render(&SettingsPage {
-        layout,
-        form,
-        errors: FormErrors::default(),
-    })
+    let proposal = stored::proposal(&state.pool).await?.map(|p| Shown::of(&p, me));
+    render_status(
+        status,
+        &SettingsPage {
+            layout,
+            form,
+            errors,
+            proposal,
+            confirm_error,
+        },
+    )
+}
+
+pub async fn form(Admin(me): Admin, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    page(&state, &me, layout, StatusCode::OK, None, FormErrors::default(), None).await
 }
 
 fn parse(form: &SettingsForm) -> Result<Settings, FormErrors> {
@@ -80,6 +146,33 @@ fn parse(form: &SettingsForm) -> Result<Settings, FormErrors> {
     }
 }
 
+pub(super) fn amounts(s: &Settings) -> serde_json::Value {
+    json!({
+        "monthly_minimum": dollars(s.monthly_minimum_cents),
+        "yearly_target": dollars(s.yearly_target_cents),
+        "second_approval_threshold": dollars(s.second_approval_threshold_cents),
+    })
+}
+
+pub(super) fn event<'a>(
+    me: &SessionUser,
+    action: &'a str,
+    summary: String,
+    details: serde_json::Value,
+    ip: &'a str,
+) -> Event<'a> {
+    Event {
+        actor_id: Some(me.id),
+        action,
+        entity_type: "grant_settings",
+        entity_id: None,
+        summary,
+        details,
+        client_ip: Some(ip),
+    }
+}
+
+/// Proposes new settings; they take effect once another admin confirms them.
 pub async fn save(
     Admin(me): Admin,
     mut layout: Layout,
@@ -89,8 +182,8 @@ pub async fn save(
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    // The second-approval threshold decides when one admin's approval is enough:
-    // changing it needs the same recent second factor as approving.
+    // The settings decide when one admin's approval is enough: proposing a
+    // change needs the same recent second factor as approving.
     let purpose = "changing the grant settings";
     let refusal = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await?;
     let settings = match (parse(&form), refusal) {
@@ -100,34 +193,23 @@ pub async fn save(
             if let Some(why) = refusal {
                 errors.add("code", why);
             }
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &SettingsPage { layout, form, errors });
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return page(&state, &me, layout, status, Some(form), errors, None).await;
         }
     };
     let mut tx = state.pool.begin().await?;
-    let before = totals::settings(&mut *tx).await?;
-    totals::save_settings(&mut *tx, &settings, me.id, now).await?;
-    let amounts = |s: &Settings| {
-        json!({
-            "monthly_minimum": dollars(s.monthly_minimum_cents),
-            "yearly_target": dollars(s.yearly_target_cents),
-            "second_approval_threshold": dollars(s.second_approval_threshold_cents),
-        })
-    };
+    let before = stored::current(&mut *tx).await?;
+    stored::propose(&mut *tx, &settings, me.id, now).await?;
+    let summary = format!("{} proposed new grant settings, waiting for a second admin", me.email);
+    let details = json!({ "in_force": amounts(&before), "proposed": amounts(&settings) });
     audit::record(
         &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "grant.settings_changed",
-            entity_type: "grant_settings",
-            entity_id: None,
-            summary: format!("{} changed the grant settings", me.email),
-            details: json!({ "before": amounts(&before), "after": amounts(&settings) }),
-            client_ip: Some(&ip),
-        },
+        event(&me, "grant.settings_proposed", summary, details, &ip),
         now,
     )
     .await?;
     tx.commit().await?;
-    flash(&session, FlashKind::Success, "Grant settings saved.").await?;
-    Ok(Redirect::to("/admin/grants").into_response())
+    let message = "New grant settings proposed. They take effect once another admin confirms them.";
+    flash(&session, FlashKind::Success, message).await?;
+    Ok(Redirect::to("/admin/grants/settings").into_response())
 }

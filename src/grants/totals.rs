@@ -1,52 +1,31 @@
-//! SQL for the numbers: the grant settings, what each month and year has given
+//! SQL for the numbers: what each month and year has given
 //! (counted grants only: approved for good, paid or not), the public totals, and
 //! the rows of the CSV export.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
+use futures_util::stream::BoxStream;
 use sqlx::PgExecutor;
-use uuid::Uuid;
 
 use super::model::{GrantKind, GrantStatus, PaymentMethod};
 
-pub struct Settings {
-    pub monthly_minimum_cents: i64,
-    pub yearly_target_cents: i64,
-    pub second_approval_threshold_cents: i64,
+/// What counted grants gave over some months, by kind. The monthly minimum and
+/// the yearly target are a promise to injured responders, so only `injury`
+/// counts toward them; K9 equipment and family support are shown beside.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Given {
+    pub injury: i64,
+    pub k9_equipment: i64,
+    pub family_support: i64,
 }
 
-pub async fn settings(db: impl PgExecutor<'_>) -> sqlx::Result<Settings> {
+/// What counted grants whose month is in `[from, until)` gave, by kind.
+pub async fn given_between(db: impl PgExecutor<'_>, from: NaiveDate, until: NaiveDate) -> sqlx::Result<Given> {
     sqlx::query_as!(
-        Settings,
-        "select monthly_minimum_cents, yearly_target_cents, second_approval_threshold_cents from grant_settings"
-    )
-    .fetch_one(db)
-    .await
-}
-
-pub async fn save_settings(
-    db: impl PgExecutor<'_>,
-    settings: &Settings,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update grant_settings set monthly_minimum_cents = $1, yearly_target_cents = $2,
-                second_approval_threshold_cents = $3, updated_at = $4, updated_by = $5",
-        settings.monthly_minimum_cents,
-        settings.yearly_target_cents,
-        settings.second_approval_threshold_cents,
-        now,
-        actor
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// The sum of counted grants whose month is in `[from, until)`.
-pub async fn given_between(db: impl PgExecutor<'_>, from: NaiveDate, until: NaiveDate) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select coalesce(sum(approved_cents), 0)::bigint as "total!" from grant_applications
+        Given,
+        r#"select coalesce(sum(approved_cents) filter (where kind = 'injury'), 0)::bigint as "injury!",
+                  coalesce(sum(approved_cents) filter (where kind = 'k9_equipment'), 0)::bigint as "k9_equipment!",
+                  coalesce(sum(approved_cents) filter (where kind = 'family_support'), 0)::bigint as "family_support!"
+           from grant_applications
            where recipient_number is not null and grant_month >= $1 and grant_month < $2"#,
         from,
         until
@@ -55,19 +34,26 @@ pub async fn given_between(db: impl PgExecutor<'_>, from: NaiveDate, until: Naiv
     .await
 }
 
-/// One month of the chart.
+/// One month of the chart: the injured-responder grants that count toward the
+/// minimum, and the other kinds beside them.
 pub struct MonthTotal {
     pub month: NaiveDate,
     pub given_cents: i64,
     pub grants: i64,
+    pub k9_cents: i64,
+    pub family_cents: i64,
 }
 
 /// Every month from `first` through `last` (first days), empty months included.
 pub async fn months(db: impl PgExecutor<'_>, first: NaiveDate, last: NaiveDate) -> sqlx::Result<Vec<MonthTotal>> {
     sqlx::query_as!(
         MonthTotal,
-        r#"select m.month::date as "month!", coalesce(sum(g.approved_cents), 0)::bigint as "given_cents!",
-                  count(g.id) as "grants!"
+        r#"select m.month::date as "month!",
+                  coalesce(sum(g.approved_cents) filter (where g.kind = 'injury'), 0)::bigint as "given_cents!",
+                  count(g.id) filter (where g.kind = 'injury') as "grants!",
+                  coalesce(sum(g.approved_cents) filter (where g.kind = 'k9_equipment'), 0)::bigint as "k9_cents!",
+                  coalesce(sum(g.approved_cents) filter (where g.kind = 'family_support'), 0)::bigint
+                    as "family_cents!"
            from generate_series($1::date, $2::date, interval '1 month') as m (month)
            left join grant_applications g on g.grant_month = m.month::date and g.recipient_number is not null
            group by m.month order by m.month"#,
@@ -126,14 +112,50 @@ pub struct ExportRow {
     pub payment_reference: Option<String>,
 }
 
-/// Counted grants (paid or not) approved for good between `from` and `to`, both
-/// days included, as calendar days in the time zone named `zone`; by recipient number.
-pub async fn export_rows(
-    db: impl PgExecutor<'_>,
-    from: NaiveDate,
-    to: NaiveDate,
-    zone: &str,
-) -> sqlx::Result<Vec<ExportRow>> {
+/// Which counted grants (paid or not) an export holds.
+#[derive(Clone, Copy, Debug)]
+pub enum Selection {
+    /// Approved for good between two days, both included, as calendar days in
+    /// the program's time zone.
+    Approved { from: NaiveDate, to: NaiveDate },
+    /// Counted toward this month (its first day), as the dashboard counts them,
+    /// whenever they were approved.
+    Month(NaiveDate),
+}
+
+impl Selection {
+    /// The bounds and whether they apply to the grant month rather than the approval day.
+    fn bounds(self) -> (NaiveDate, NaiveDate, bool) {
+        match self {
+            Selection::Approved { from, to } => (from, to, false),
+            Selection::Month(month) => (month, month, true),
+        }
+    }
+}
+
+pub async fn count_export(db: impl PgExecutor<'_>, selection: Selection, zone: &str) -> sqlx::Result<i64> {
+    let (from, to, by_month) = selection.bounds();
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from grant_applications a
+           where a.recipient_number is not null
+             and case when $4 then a.grant_month between $1 and $2
+                      else (a.counted_at at time zone $3)::date between $1 and $2 end"#,
+        from,
+        to,
+        zone,
+        by_month
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The selected grants as the database returns them, by recipient number.
+pub fn export_rows<'e>(
+    db: &'e sqlx::PgPool,
+    selection: Selection,
+    zone: &'e str,
+) -> BoxStream<'e, sqlx::Result<ExportRow>> {
+    let (from, to, by_month) = selection.bounds();
     sqlx::query_as!(
         ExportRow,
         r#"select a.reference, a.recipient_number as "recipient_number!", a.status as "status: GrantStatus",
@@ -148,12 +170,14 @@ pub async fn export_rows(
            left join users su on su.id = a.shortlisted_by
            left join users fu on fu.id = a.first_approved_by
            left join users cu on cu.id = a.second_approved_by
-           where a.recipient_number is not null and (a.counted_at at time zone $3)::date between $1 and $2
+           where a.recipient_number is not null
+             and case when $4 then a.grant_month between $1 and $2
+                      else (a.counted_at at time zone $3)::date between $1 and $2 end
            order by a.recipient_number"#,
         from,
         to,
-        zone
+        zone,
+        by_month
     )
-    .fetch_all(db)
-    .await
+    .fetch(db)
 }

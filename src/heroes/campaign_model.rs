@@ -69,10 +69,9 @@ fn parse_raised(value: &str) -> Result<i64, String> {
 /// Campaigns are for today's families: a year outside this range is a typing mistake.
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
-fn parse_date(value: &str, label: &str) -> Result<NaiveDate, String> {
+fn campaign_date(value: &str, label: &str) -> Result<NaiveDate, String> {
     use chrono::Datelike;
-    let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{label} must be a date, like 2026-11-23."))?;
+    let date = crate::vocab::dates::parse_date(value, label)?;
     if !YEARS.contains(&date.year()) {
         return Err(format!(
             "{label} must be in a year from {} to {}.",
@@ -143,11 +142,11 @@ impl CampaignForm {
         let donation_url = e.check("donation_url", DonationUrl::parse(&self.donation_url));
         let goal = e.check("goal", Cents::parse(&self.goal, "Goal").map(Cents::get));
         let raised = e.check("raised", parse_raised(&self.raised));
-        let opens_on = e.check("opens_on", parse_date(&self.opens_on, "Opens on"));
+        let opens_on = e.check("opens_on", campaign_date(&self.opens_on, "Opens on"));
         let closes_on = if self.closes_on.trim().is_empty() {
             opens_on.and_then(default_close)
         } else {
-            e.check("closes_on", parse_date(&self.closes_on, "Closes on"))
+            e.check("closes_on", campaign_date(&self.closes_on, "Closes on"))
         };
         if let (Some(opens), Some(closes)) = (opens_on, closes_on)
             && closes <= opens

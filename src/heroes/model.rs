@@ -6,6 +6,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::regions::{Country, Region};
+use crate::vocab::dates::parse_date;
 use crate::web::forms::{FormErrors, plain_text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -294,18 +295,11 @@ fn whole_number(value: &str, label: &str, min: i16, max: i16) -> Result<Option<i
     Ok(Some(number))
 }
 
-pub fn parse_date(value: &str, label: &str, today: NaiveDate) -> Result<NaiveDate, String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(format!("{label} is required."));
-    }
-    let date =
-        NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| format!("{label} must be a date like 2023-02-11."))?;
+/// A date of the past: the program's window (from 1791), not after today.
+fn past_date(value: &str, label: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let date = parse_date(value, label)?;
     if date > today {
         return Err(format!("{label} cannot be in the future."));
-    }
-    if date < NaiveDate::from_ymd_opt(1791, 1, 1).unwrap_or(NaiveDate::MIN) {
-        return Err(format!("{label} is too far in the past."));
     }
     Ok(date)
 }
@@ -344,7 +338,7 @@ impl HeroInput {
         let country = e.check("region", Country::parse(country_text));
         let region = country.and_then(|c| e.check("region", Region::parse(c, region_text)));
         let service = e.check("service", Service::parse(&form.service));
-        let end_of_watch = e.check("end_of_watch", parse_date(&form.end_of_watch, "End of watch", today));
+        let end_of_watch = e.check("end_of_watch", past_date(&form.end_of_watch, "End of watch", today));
         let cause = e.check("cause", Cause::parse(&form.cause));
         let is_k9 = service == Some(Service::K9);
         let (min_age, max_age) = if is_k9 { (0, 25) } else { (16, 110) };

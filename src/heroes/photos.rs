@@ -1,17 +1,13 @@
-//! Hero photos: an upload is checked to really be a JPEG, PNG or WebP image,
-//! turned upright, resized to at most 800 pixels wide and re-encoded as JPEG, so
-//! nothing a camera embeds (GPS position, serial numbers) is ever published.
+//! Hero photos: an upload is checked, shrunk and re-encoded by
+//! [`crate::vocab::images`], so nothing a camera embeds (GPS position, serial
+//! numbers) is ever published.
 //! Photos are stored under the digest of their bytes and served with long-lived
 //! caching; a draft hero's photo is shown to staff only.
-
-use std::io::Cursor;
 
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tower_sessions::Session;
@@ -21,38 +17,11 @@ use crate::accounts::session::{CurrentUser, Staff};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vocab::images::{ImageRefusal, normalise};
 use crate::web::client::ClientIp;
 use crate::web::{FlashKind, PathId, flash};
 
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
-const MAX_WIDTH: u32 = 800;
-
-/// Decodes, turns upright, shrinks and re-encodes an uploaded picture.
-pub fn normalise(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let format =
-        image::guess_format(bytes).map_err(|_| "This file is not a picture. Choose a JPEG, PNG or WebP photo.")?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
-        return Err("Choose a JPEG, PNG or WebP photo.".into());
-    }
-    let unreadable = |_| "This picture could not be read; it may be damaged. Try another file.".to_string();
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(unreadable)?;
-    let orientation = decoder.orientation().map_err(unreadable)?;
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
-    picture.apply_orientation(orientation);
-    if picture.width() > MAX_WIDTH {
-        picture = picture.resize(MAX_WIDTH, u32::MAX, FilterType::Lanczos3);
-    }
-    let mut out = Vec::new();
-    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
-    picture.to_rgb8().write_with_encoder(encoder).map_err(unreadable)?;
-    Ok(out)
-}
 
 pub fn key_for(jpeg: &[u8]) -> String {
     format!("{}.jpg", hex::encode(Sha256::digest(jpeg)))
@@ -84,9 +53,14 @@ pub async fn upload(
     let hero = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
     let back = format!("/staff/heroes/{id}#photo");
     let processed = match read_upload(&mut multipart).await {
-        Ok(bytes) => tokio::task::spawn_blocking(move || normalise(&bytes))
+        Ok(bytes) => match tokio::task::spawn_blocking(move || normalise(&bytes))
             .await
-            .map_err(anyhow::Error::from)?,
+            .map_err(anyhow::Error::from)?
+        {
+            // A picture bomb is refused outright, before anything is decoded.
+            Err(too_large @ ImageRefusal::TooLarge(_)) => return Err(AppError::BadRequest(too_large.message())),
+            processed => processed.map_err(|refusal| refusal.message()),
+        },
         Err(message) => Err(message),
     };
     let jpeg = match processed {

@@ -36,6 +36,9 @@ fn internal(e: sqlx::Error) -> Response {
     if crate::error::is_unstorable_text(&e) {
         return refuse(StatusCode::BAD_REQUEST, crate::error::UNSTORABLE_TEXT);
     }
+    if crate::error::is_date_out_of_range(&e) {
+        return refuse(StatusCode::BAD_REQUEST, crate::error::DATE_OUT_OF_RANGE);
+    }
     tracing::error!(error = %e, "api query failed");
     if crate::error::is_unavailable(&e) {
         refuse(

@@ -145,8 +145,14 @@ pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Respo
     let today = state.today();
     let year = today.year();
     let first_of = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
-    let this_year = grants::totals::given_between(&state.pool, first_of(year), first_of(year + 1)).await?;
-    let in_all = grants::totals::given_between(&state.pool, first_of(1900), first_of(3000)).await?;
+    // The counters promise grants to injured responders: K9 equipment and family
+    // support are other programs, counted on the grant pages beside them.
+    let this_year = grants::totals::given_between(&state.pool, first_of(year), first_of(year + 1))
+        .await?
+        .injury;
+    let in_all = grants::totals::given_between(&state.pool, first_of(1900), first_of(3000))
+        .await?
+        .injury;
 
     let this_month = month_of(today);
     let first_month = this_month

@@ -5,10 +5,10 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
-use sqlx::{Postgres, QueryBuilder};
+use futures_util::TryStreamExt;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::roll_filter::{PAGE_SIZE, RollFilter, RollQuery, Sort};
@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::heroes::model::{Cause, Service};
 use crate::heroes::regions::{Country, Region};
 use crate::state::AppState;
-use crate::web::export::spreadsheet_cell;
+use crate::web::export::{CsvSink, ExportStopped, log_stopped, spreadsheet_cell};
 use crate::web::{Layout, render};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -43,7 +43,8 @@ impl RollRow {
     }
 }
 
-pub async fn fetch_page(pool: &sqlx::PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<Vec<RollRow>> {
+/// The honor roll's query for `filter`: a page of `limit` rows after its cursor.
+fn page_sql(filter: &RollFilter, limit: i64) -> QueryBuilder<'_, Postgres> {
     // The score is computed in an inner query so the cursor can compare it.
     let mut sql = QueryBuilder::<Postgres>::new(
         "select * from (select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
@@ -54,7 +55,11 @@ pub async fn fetch_page(pool: &sqlx::PgPool, filter: &RollFilter, limit: i64) ->
     filter.push_where(&mut sql);
     sql.push(") h where true");
     filter.push_page(&mut sql, limit);
-    sql.build_query_as().fetch_all(pool).await
+    sql
+}
+
+pub async fn fetch_page(pool: &sqlx::PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<Vec<RollRow>> {
+    page_sql(filter, limit).build_query_as().fetch_all(pool).await
 }
 
 pub async fn count(pool: &sqlx::PgPool, filter: &RollFilter) -> sqlx::Result<i64> {
@@ -134,61 +139,64 @@ pub async fn honor_roll(
     })
 }
 
-/// The current search as CSV: public fields only, at most 100,000 rows.
+/// The most rows one export holds.
+const EXPORT_ROWS: i64 = 100_000;
+
+const EXPORT_HEADER: [&str; 12] = [
+    "full_name",
+    "rank_title",
+    "agency",
+    "agency_city",
+    "state_or_province",
+    "country",
+    "service",
+    "end_of_watch",
+    "cause",
+    "age",
+    "years_of_service",
+    "page",
+];
+
+/// The current search as CSV: public fields only, at most [`EXPORT_ROWS`] rows,
+/// streamed from the database as it is read (see [`crate::web::export`]).
 pub async fn export_csv(State(state): State<AppState>, Query(query): Query<RollQuery>) -> Result<Response, AppError> {
     let mut filter = parse_filter(&state, &query)?;
     filter.after = None;
-    let rows = fetch_page(&state.pool, &filter, 100_000).await?;
+    let (mut sink, response) = state.exports.start("honor-roll.csv")?;
+    let pool = state.pool.clone();
     let base = state.config.base_url();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "full_name",
-        "rank_title",
-        "agency",
-        "agency_city",
-        "state_or_province",
-        "country",
-        "service",
-        "end_of_watch",
-        "cause",
-        "age",
-        "years_of_service",
-        "page",
-    ];
-    let fail = |e: csv::Error| AppError::Internal(e.into());
-    writer.write_record(header).map_err(fail)?;
-    for row in rows {
-        writer
-            .write_record([
-                spreadsheet_cell(&row.full_name).as_str(),
-                &spreadsheet_cell(&row.rank_title),
-                &spreadsheet_cell(&row.agency),
-                &spreadsheet_cell(&row.agency_city),
-                &row.region,
-                &row.country,
-                row.service.label(),
-                &row.end_of_watch.to_string(),
-                row.cause.label(),
-                &row.age.map(|a| a.to_string()).unwrap_or_default(),
-                &row.years_of_service.map(|y| y.to_string()).unwrap_or_default(),
-                &format!("{base}/heroes/{}", row.id),
-            ])
-            .map_err(fail)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"honor-roll.csv\""),
-    );
+    tokio::spawn(async move {
+        let result = match write_roll(&mut sink, &pool, &filter, &base).await {
+            Ok(()) => sink.finish().await,
+            Err(e) => Err(e),
+        };
+        log_stopped(result, "honor-roll.csv");
+    });
     Ok(response)
+}
+
+async fn write_roll(sink: &mut CsvSink, pool: &PgPool, filter: &RollFilter, base: &str) -> Result<(), ExportStopped> {
+    sink.record(EXPORT_HEADER).await?;
+    let mut sql = page_sql(filter, EXPORT_ROWS);
+    let mut rows = sql.build_query_as::<RollRow>().fetch(pool);
+    while let Some(row) = rows.try_next().await? {
+        sink.record([
+            spreadsheet_cell(&row.full_name),
+            spreadsheet_cell(&row.rank_title),
+            spreadsheet_cell(&row.agency),
+            spreadsheet_cell(&row.agency_city),
+            row.region.clone(),
+            row.country.clone(),
+            row.service.label().to_string(),
+            row.end_of_watch.to_string(),
+            row.cause.label().to_string(),
+            row.age.map(|a| a.to_string()).unwrap_or_default(),
+            row.years_of_service.map(|y| y.to_string()).unwrap_or_default(),
+            format!("{base}/heroes/{}", row.id),
+        ])
+        .await?;
+    }
+    Ok(())
 }
 
 pub struct RegionCount {

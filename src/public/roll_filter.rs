@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::heroes::model::Service;
 use crate::heroes::regions::{Country, Region};
+use crate::vocab::dates::parse_date;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -113,9 +114,9 @@ impl RollFilter {
                     Sort::BestMatch => {
                         let (score, date) = key.split_once('_').ok_or_else(damaged)?;
                         let score: f32 = score.parse().map_err(|_| damaged())?;
-                        Cursor::BestMatch(score, date.parse().map_err(|_| damaged())?, id)
+                        Cursor::BestMatch(score, parse_date(date, "cursor").map_err(|_| damaged())?, id)
                     }
-                    Sort::EndOfWatch => Cursor::EndOfWatch(key.parse().map_err(|_| damaged())?, id),
+                    Sort::EndOfWatch => Cursor::EndOfWatch(parse_date(key, "cursor").map_err(|_| damaged())?, id),
                     Sort::Name => Cursor::Name(key.chars().take(200).collect(), id),
                 })
             }

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::vocab::dates::parse_date;
 use crate::web::forms::{FormErrors, plain_text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -79,10 +80,6 @@ pub fn optional_link(value: &str, label: &str) -> Result<String, String> {
         Ok(url) if matches!(url.scheme(), "http" | "https") && value.len() <= 500 => Ok(url.to_string()),
         _ => Err(format!("{label} must be an http or https address.")),
     }
-}
-
-pub fn parse_date(value: &str, label: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| format!("{label} must be a date like 2026-11-23."))
 }
 
 /// What the mile form posts.

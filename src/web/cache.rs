@@ -65,6 +65,8 @@ impl PageCache {
 fn cacheable(request: &Request) -> bool {
     let path = request.uri().path();
     request.method() == Method::GET
+        // Downloads stream from the database and may be large: never held here.
+        && !path.ends_with(".csv")
         && (PUBLIC_PAGES.contains(&path) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)))
         && !request
             .headers()

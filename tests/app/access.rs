@@ -117,6 +117,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/admin/audit", "GET", Access::Admin),
     ("/admin/grants", "GET", Access::Admin),
     ("/admin/grants/settings", "GET POST", Access::Admin),
+    ("/admin/grants/settings/confirm", "POST", Access::Admin),
+    ("/admin/grants/settings/withdraw", "POST", Access::Admin),
     (
         "/admin/grants/export.csv?from=2026-01-01&to=2026-11-23",
         "GET",
@@ -257,6 +259,7 @@ pub async fn snapshot(app: &TestApp) -> Vec<i64> {
         "select count(*) from grant_applications where status <> 'shortlisted'",
         "select count(*) from grant_notes",
         "select monthly_minimum_cents from grant_settings",
+        "select count(*) from grant_settings where proposed_by is not null",
         "select count(*) from flags where step <> 'waiting_for_note' or recipient_name <> 'Maria Smith'",
         "select count(*) from flag_history",
         "select count(*) from campaigns",

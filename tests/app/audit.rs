@@ -69,7 +69,7 @@ async fn bad_filters_are_explained_not_failed(pool: PgPool) {
     let html = page.text();
     assert_eq!(
         text_of(&html, "from-error").as_deref(),
-        Some("Use a date like 2026-11-23.")
+        Some("From must be a date like 2026-11-23.")
     );
     assert!(html.contains("Choose a person from the list."));
     assert_eq!(app.count("select count(*) from users").await, 1);

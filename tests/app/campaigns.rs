@@ -188,6 +188,11 @@ async fn bad_campaign_input_comes_back_beside_its_field(pool: PgPool) {
         (
             "closes_on",
             "9999-12-31",
+            "Closes on must be between 1 January 1791 and 31 December 2100.",
+        ),
+        (
+            "closes_on",
+            "1999-12-31",
             "Closes on must be in a year from 2000 to 2100.",
         ),
         (

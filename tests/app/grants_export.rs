@@ -185,19 +185,27 @@ async fn the_dashboard_offers_this_year_and_bad_ranges_are_refused(pool: PgPool)
         ("from=2026-01-01&to=", "Choose the last day (To) of the export"),
         (
             "from=2026-13-01&to=2026-12-31",
-            "The first day (From) must be a date written like 2026-01-01",
+            "The first day (From) must be a date like 2026-11-23.",
         ),
         (
             "from=01/02/2026&to=2026-12-31",
-            "The first day (From) must be a date written like 2026-01-01",
+            "The first day (From) must be a date like 2026-11-23.",
         ),
         (
             "from=2026-01-01&to=tomorrow",
-            "The last day (To) must be a date written like 2026-01-01",
+            "The last day (To) must be a date like 2026-11-23.",
+        ),
+        (
+            "from=1999-01-01&to=1999-12-31",
+            "The first day (From) must be in a year from 2000 to 2027.",
         ),
         (
             "from=1066-01-01&to=1066-12-31",
-            "The first day (From) must be in a year from 2000 to 2027.",
+            "The first day (From) must be between 1 January 1791 and 31 December 2100.",
+        ),
+        (
+            "from=-4714-11-24&to=2026-12-31",
+            "The first day (From) must be a date like 2026-11-23.",
         ),
         (
             "from=2026-01-01&to=2030-01-01",

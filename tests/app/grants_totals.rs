@@ -132,6 +132,17 @@ async fn admins_change_the_settings_and_the_trail_says_so(pool: PgPool) {
         .await;
     assert_eq!(saved.status_code(), 303);
     assert_eq!(
+        app.count("select second_approval_threshold_cents from grant_settings")
+            .await,
+        500_000,
+        "proposed only, until a second admin confirms"
+    );
+    let (second, _) = crate::grants::another_admin(&app, "second@example.org").await;
+    assert_eq!(
+        crate::grants_settings::confirm_settings(&second).await.status_code(),
+        303
+    );
+    assert_eq!(
         app.count("select count(*) from audit_log where action = 'grant.settings_changed'")
             .await,
         1

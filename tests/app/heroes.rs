@@ -93,15 +93,21 @@ async fn every_field_is_checked_with_a_message_beside_it(pool: PgPool) {
         ),
         (
             "end_of_watch",
-            "2999-01-01",
+            "2099-01-01",
             "end_of_watch-error",
             "End of watch cannot be in the future.",
         ),
         (
             "end_of_watch",
+            "2999-01-01",
+            "end_of_watch-error",
+            "End of watch must be between 1 January 1791 and 31 December 2100.",
+        ),
+        (
+            "end_of_watch",
             "yesterday",
             "end_of_watch-error",
-            "End of watch must be a date like 2023-02-11.",
+            "End of watch must be a date like 2026-11-23.",
         ),
         ("cause", "boredom", "cause-error", "Choose a cause from the list."),
         ("age", "15", "age-error", "Age must be between 16 and 110."),

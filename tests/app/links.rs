@@ -336,3 +336,32 @@ async fn guessing_the_current_password_locks_the_account(pool: PgPool) {
         Some("Enter your current password.")
     );
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_chosen_password_is_stored_as_argon2id_at_the_stated_parameters(pool: PgPool) {
+    use argon2::password_hash::phc::PasswordHash;
+    use honor_mile::accounts::password::{LANES, MEMORY_KIB, PASSES};
+
+    let app = TestApp::new(pool).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let link = invite(&admin, "hash@example.org", "Hal Hash", "staff").await;
+    let set = app
+        .browser()
+        .post(&link)
+        .form(&[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)])
+        .await;
+    assert_eq!(location(&set), "/login");
+
+    let stored: String = sqlx::query_scalar("select password_hash from users where email = 'hash@example.org'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the password is stored");
+    let hash = PasswordHash::new(&stored).expect("a PHC string");
+    let params = argon2::Params::try_from(&hash).expect("argon2 parameters");
+    assert_eq!(hash.algorithm.as_str(), "argon2id");
+    assert_eq!((MEMORY_KIB, PASSES, LANES), (19 * 1024, 2, 1), "the OWASP parameters");
+    assert_eq!(
+        (params.m_cost(), params.t_cost(), params.p_cost()),
+        (MEMORY_KIB, PASSES, LANES)
+    );
+}

@@ -681,3 +681,97 @@ async fn the_form_does_not_put_forward_a_runner_who_stopped(pool: PgPool) {
     assert!(!selected(&html), "a runner who aged out is not chosen");
     assert!(!html.contains(&stopped.to_string()), "nor offered");
 }
+
+/// A pool far smaller than the crowd, and impatient: most saves wait for a
+/// connection, and the session write after each commit has to wait its turn too.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_saved_mile_is_answered_as_saved_even_when_the_pool_is_full(
+    pool_options: sqlx::postgres::PgPoolOptions,
+    connect_options: sqlx::postgres::PgConnectOptions,
+) {
+    let pool = pool_options
+        .max_connections(3)
+        .acquire_timeout(std::time::Duration::from_millis(400))
+        .connect_with(connect_options)
+        .await
+        .expect("a small pool");
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let runner = runner(&app, "Zechariah").await;
+    let mut heroes = Vec::new();
+    for n in 0..120 {
+        heroes.push(hero(&app, &format!("Hero {n}"), "police", true).await);
+    }
+    let forms: Vec<_> = heroes.iter().map(|h| mile_form(*h, runner, Uuid::new_v4())).collect();
+    let responses = futures::future::join_all(forms.iter().map(|f| log(&staff, f))).await;
+    let mut saved_but_told_otherwise = Vec::new();
+    let mut answered_saved = 0;
+    for (form, response) in forms.iter().zip(&responses) {
+        let key = &form[0].1;
+        let saved: i64 = sqlx::query_scalar("select count(*) from miles where form_key = $1::uuid")
+            .bind(key)
+            .fetch_one(&app.pool)
+            .await
+            .expect("count");
+        match (saved, response.status_code().as_u16()) {
+            (1, 303) => answered_saved += 1,
+            (1, status) => saved_but_told_otherwise.push(status),
+            (0, 303) => panic!("a mile answered as saved is missing"),
+            _ => {}
+        }
+    }
+    assert!(answered_saved > 0, "some miles were saved");
+    assert!(
+        saved_but_told_otherwise.is_empty(),
+        "saved miles answered {saved_but_told_otherwise:?}"
+    );
+}
+
+/// The moment that turned saved miles into "back in a moment": the pool is
+/// busy just after the commit, longer than a page waits for a connection. The
+/// pool is made to stall the first connection handed out after a mile exists.
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_busy_pool_right_after_the_commit_does_not_unsave_the_mile(
+    pool_options: sqlx::postgres::PgPoolOptions,
+    connect_options: sqlx::postgres::PgConnectOptions,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let armed = Arc::new(AtomicBool::new(false));
+    let stalled = Arc::new(AtomicBool::new(false));
+    let (hook_armed, hook_stalled) = (armed.clone(), stalled.clone());
+    let pool = pool_options
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .before_acquire(move |conn, _| {
+            let (armed, stalled) = (hook_armed.clone(), hook_stalled.clone());
+            Box::pin(async move {
+                if armed.load(Ordering::SeqCst) {
+                    let saved: i64 = sqlx::query_scalar("select count(*) from miles")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    if saved > 0 && !stalled.swap(true, Ordering::SeqCst) {
+                        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+                    }
+                }
+                Ok(true)
+            })
+        })
+        .connect_with(connect_options)
+        .await
+        .expect("a one-connection pool");
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let runner = runner(&app, "Zechariah").await;
+    let h = hero(&app, "Julian Becerra", "police", true).await;
+    armed.store(true, Ordering::SeqCst);
+
+    let response = log(&staff, &mile_form(h, runner, Uuid::new_v4())).await;
+    assert!(stalled.load(Ordering::SeqCst), "the pool stalled after the commit");
+    assert_eq!(numbers(&app).await, vec![1], "the mile is saved");
+    assert_eq!(response.status_code(), 303, "{}", page_text(&response.text()));
+    assert!(location(&response).starts_with("/staff/miles/"));
+    let page = page_text(&follow(&staff, &response).await.text());
+    assert!(page.contains("Mile 1 logged for Julian Becerra."), "{page}");
+}

@@ -150,3 +150,96 @@ async fn an_oversized_upload_is_refused(pool: PgPool) {
         0
     );
 }
+
+/// A PNG that claims `width` by `height` pixels in a few dozen bytes: a valid
+/// header and one tiny compressed row, as a picture bomb is built.
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).expect("short").to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut out = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    let mut header = Vec::new();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &header);
+    // zlib: an empty stored block, enough for a decoder to start allocating.
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x01, 0x01, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_picture_claiming_too_many_pixels_is_refused_at_once(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let hero = app
+        .add_hero(&staff, &hero_form("Ann Smith", "Springfield PD", "US-IL", "2020-01-05"))
+        .await;
+    // Too long a side, and within the sides but too many pixels in all.
+    for (width, height) in [(30_000, 30_000), (11_000, 11_000), (12_000, 2_500)] {
+        let started = std::time::Instant::now();
+        let response = upload(&staff, hero, png_claiming(width, height), "bomb.png").await;
+        assert_eq!(response.status_code(), 400, "{width} x {height}");
+        assert!(
+            response.text().contains("too many pixels"),
+            "{width} x {height}: {}",
+            response.text()
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "refused before decoding"
+        );
+    }
+    assert_eq!(
+        app.count("select count(*) from heroes where photo_key is not null")
+            .await,
+        0
+    );
+    let ok = upload(&staff, hero, png(300, 200), "small.png").await;
+    assert!(follow(&staff, &ok).await.text().contains("Photo saved."));
+}
+
+#[test]
+fn every_format_is_measured_before_it_is_decoded() {
+    use honor_mile::vocab::images::{ImageRefusal, MAX_PIXELS, normalise};
+    assert_eq!(MAX_PIXELS, 25_000_000);
+    assert_eq!(
+        normalise(&png_claiming(6_000, 5_000)),
+        Err(ImageRefusal::TooLarge(Some((6_000, 5_000))))
+    );
+    // A real picture of each format within the limits goes through.
+    let picture = ImageBuffer::from_fn(64, 48, |x, y| Rgb([(x * 3) as u8, (y * 5) as u8, 90]));
+    for format in [
+        image::ImageFormat::Png,
+        image::ImageFormat::Jpeg,
+        image::ImageFormat::WebP,
+    ] {
+        let mut bytes = Cursor::new(Vec::new());
+        picture.write_to(&mut bytes, format).expect("encode");
+        assert!(normalise(&bytes.into_inner()).is_ok(), "{format:?}");
+    }
+}

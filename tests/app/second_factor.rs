@@ -700,6 +700,29 @@ async fn changing_the_grant_settings_needs_a_recent_code(pool: PgPool) {
     let saved = admin.post("/admin/grants/settings").form(&with_code).await;
     assert_eq!(saved.status_code(), 303);
     assert_eq!(
+        app.count("select proposed_threshold_cents from grant_settings").await,
+        100_000_000
+    );
+
+    // Confirming it needs the second admin's recent code just the same.
+    let other = "second@example.org";
+    app.create_user(other, "Other Admin", Role::Admin).await;
+    let second = app.sign_in_as(other).await;
+    app.clock.advance(Duration::minutes(11));
+    let page = second.get("/admin/grants/settings").await.text();
+    let seen: Vec<(String, String)> = ["minimum_cents", "target_cents", "threshold_cents"]
+        .iter()
+        .map(|name| (name.to_string(), field_value(&page, name).unwrap_or_default()))
+        .collect();
+    let refused = second.post("/admin/grants/settings/confirm").form(&seen).await;
+    assert_eq!(refused.status_code(), 422);
+    assert!(text_of(&refused.text(), "confirm-code-error").is_some());
+    let code = app.next_code(other).await;
+    let mut with_code = seen.clone();
+    with_code.push(("code".into(), code));
+    let confirmed = second.post("/admin/grants/settings/confirm").form(&with_code).await;
+    assert_eq!(confirmed.status_code(), 303);
+    assert_eq!(
         app.count("select second_approval_threshold_cents from grant_settings")
             .await,
         100_000_000

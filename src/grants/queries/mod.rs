@@ -1,6 +1,7 @@
 //! SQL for grant applications: receive them, read one, its notes and the queue.
 //! What moves an application from step to step is in [`steps`].
 
+pub mod settings;
 mod steps;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,0 +1,78 @@
+//! Calendar dates typed into a form or carried in a link: one parser, one
+//! message and one window for the whole program. chrono reads years from about
+//! -262,000 to +262,000 and PostgreSQL refuses dates before 4713 BC, so a date
+//! outside a sane window is refused here, as the visitor's mistake, before
+//! either of them sees it.
+
+use chrono::NaiveDate;
+
+/// The earliest date anything in the program can be about: the first
+/// line-of-duty deaths on the memorial rolls are from the 1790s.
+pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1791, 1, 1) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+
+/// The latest date anyone can mean: far enough ahead for any plan, near
+/// enough to catch a typed year such as 20266.
+pub const LATEST: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+
+/// A date written as `2026-11-23` (what a date input sends), within
+/// [`EARLIEST`]..=[`LATEST`]. `label` names the field in the message.
+pub fn parse_date(value: &str, label: &str) -> Result<NaiveDate, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("{label} is required."));
+    }
+    // Four-digit years only: chrono would also take "+200000-01-01" or "-4714-11-24".
+    let shaped = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let date = shaped
+        .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("{label} must be a date like 2026-11-23."))?;
+    if !(EARLIEST..=LATEST).contains(&date) {
+        return Err(format!(
+            "{label} must be between {} and {}.",
+            EARLIEST.format("%-d %B %Y"),
+            LATEST.format("%-d %B %Y")
+        ));
+    }
+    Ok(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_four_digit_years_in_the_window_are_dates() {
+        assert_eq!(
+            parse_date(" 2026-11-23 ", "Date"),
+            Ok(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or(EARLIEST))
+        );
+        for bad in [
+            "-4714-11-24",
+            "+200000-01-01",
+            "2026-02-30",
+            "2026-1-5",
+            "20266-01-01",
+            "1790-12-31",
+            "2101-01-01",
+            "２０２６-11-23",
+            "",
+        ] {
+            assert!(parse_date(bad, "Date").is_err(), "{bad}");
+        }
+        assert_eq!(parse_date("", "End of watch"), Err("End of watch is required.".into()));
+    }
+}
