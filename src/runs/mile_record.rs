@@ -207,9 +207,8 @@ pub async fn void(act: Acting<Staff>, PathId(id): PathId, Form(form): Form<Reaso
         }
     };
     let to = format!("/staff/miles/{id}");
-    let now = act.now;
     let mut tx = state.pool.begin().await?;
-    if !miles::void_mile(&mut *tx, id, &reason, act.me.id, now).await? {
+    if !miles::void_mile(&mut *tx, id, &reason, act.me.id, act.now).await? {
         return act.refused("This mile was already voided.", &to).await;
     }
     let number = with_commas(mile.number.into());

@@ -210,10 +210,9 @@ pub async fn cancel(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let to = format!("/staff/runs/{id}");
-    let now = act.now;
     let mut tx = state.pool.begin().await?;
-    if !queries::cancel_run(&mut *tx, id, &reason, act.me.id, now).await? {
+    let to = format!("/staff/runs/{id}");
+    if !queries::cancel_run(&mut *tx, id, &reason, act.me.id, act.now).await? {
         return act.refused("Only a scheduled run can be cancelled.", &to).await;
     }
     let change = Change {
