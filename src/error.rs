@@ -2,10 +2,11 @@
 //! sign-in); internal causes are logged once and never shown to the visitor.
 //! A form with mistakes is not an error: its handler re-renders it with status 422.
 
+use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use crate::web::{ErrorPage, Layout, render_status};
+use crate::web::layout::Layout;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -68,6 +69,28 @@ pub const DATE_OUT_OF_RANGE: &str = "A date in this request is outside the range
 /// the request: the client's mistake, not the server's.
 pub fn is_unstorable_text(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|code| code == "22021" || code == "22P05"))
+}
+
+/// On the result of a write: a refusal by a unique key becomes the caller's own
+/// answer (usually a message beside a form field) rather than an error.
+pub trait OnConstraint<T> {
+    /// `Ok(Err(answer))` when a unique key refused the write and `answer` makes
+    /// something of the key's name; any other failure (another key's refusal
+    /// among them) stays an error.
+    fn on_constraint<R>(self, answer: impl FnOnce(&str) -> Option<R>) -> sqlx::Result<Result<T, R>>;
+}
+
+impl<T> OnConstraint<T> for sqlx::Result<T> {
+    fn on_constraint<R>(self, answer: impl FnOnce(&str) -> Option<R>) -> sqlx::Result<Result<T, R>> {
+        match self {
+            Ok(value) => Ok(Ok(value)),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => match db.constraint().and_then(answer) {
+                Some(refused) => Ok(Err(refused)),
+                None => Err(sqlx::Error::Database(db)),
+            },
+            Err(e) => Err(e),
+        }
+    }
 }
 
 impl From<sqlx::Error> for AppError {
@@ -163,6 +186,15 @@ pub fn unavailable_page() -> Response {
     response
 }
 
+/// The error page template, shared by every error status.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub layout: Layout,
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
 /// The error page, rendered without the viewer's session (it may be what failed).
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
     let page = ErrorPage {
@@ -170,8 +202,8 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
         title,
         message,
     };
-    match render_status(status, &page) {
-        Ok(response) => response,
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
         // The template itself failed: fall back to text rather than panic.
         Err(_) => (status, title.to_string()).into_response(),
     }

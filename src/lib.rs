@@ -18,6 +18,7 @@
 //! - [`backup`]: `honor-mile backup` and `restore`, around pg_dump and pg_restore.
 //! - [`check`]: `honor-mile check`, every setting and the database, one line per problem.
 //! - [`demo`]: the invented demo data set (`honor-mile demo`).
+//! - [`vocab`]: shared words: money, number formatting.
 //! - [`web`]: page rendering, layout, flash messages, security headers.
 //! - [`vocab`]: words several areas share: dates as typed, images as uploaded.
 //! - [`config`], [`db`], [`clock`], [`state`], [`error`], [`cli`]: the plumbing.
@@ -66,12 +67,13 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
-use crate::accounts::session::{authenticate, session_cookie_name};
-use crate::error::{AppError, error_page};
+use crate::accounts::session::authenticate;
+use crate::error::{AppError, ErrorPage, error_page};
 use crate::state::AppState;
 use crate::web::cache::PageCache;
+use crate::web::cookie::session_cookie_name;
 use crate::web::rate_limit::RateLimit;
-use crate::web::{ErrorPage, Layout, render_status};
+use crate::web::{Layout, render_status};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 

@@ -12,6 +12,7 @@ use crate::accounts::session::Staff;
 use crate::error::AppError;
 use crate::flags::model::Step as FlagStep;
 use crate::grants::model::GrantStatus;
+use crate::heroes::queries::{self as heroes, Anniversary};
 use crate::runs::queries::{self as runs, BacklogHero, Run};
 use crate::state::AppState;
 use crate::web::{Layout, render};
@@ -47,24 +48,6 @@ struct TroubleNotice {
     last: String,
 }
 
-/// A confirmed hero whose end of watch falls in the coming 14 days, so the
-/// program can reach out to the family.
-pub struct Anniversary {
-    pub id: uuid::Uuid,
-    pub full_name: String,
-    pub agency: String,
-    pub end_of_watch: chrono::NaiveDate,
-}
-
-impl Anniversary {
-    /// How many years it will be on the day.
-    pub fn years(&self, today: &chrono::NaiveDate) -> i32 {
-        let this_year = today.year() - self.end_of_watch.year();
-        let passed = (self.end_of_watch.month(), self.end_of_watch.day()) < (today.month(), today.day());
-        if passed { this_year + 1 } else { this_year }
-    }
-}
-
 async fn anniversaries(pool: &sqlx::PgPool, today: chrono::NaiveDate) -> sqlx::Result<Vec<Anniversary>> {
     // The next 14 calendar days as "MM-DD", so the year's end wraps naturally; in
     // a year without 29 February, those who fell on it are remembered on the 28th.
@@ -75,17 +58,7 @@ async fn anniversaries(pool: &sqlx::PgPool, today: chrono::NaiveDate) -> sqlx::R
             days.push("02-29".into());
         }
     }
-    sqlx::query_as!(
-        Anniversary,
-        "select id, full_name, agency, end_of_watch from heroes
-         where confirmed_at is not null and end_of_watch < $2 and to_char(end_of_watch, 'MM-DD') = any($1)
-         order by array_position($1, to_char(end_of_watch, 'MM-DD')), full_name
-         limit 50",
-        &days,
-        today
-    )
-    .fetch_all(pool)
-    .await
+    heroes::anniversaries(pool, &days, today).await
 }
 
 impl DashboardPage {

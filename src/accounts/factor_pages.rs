@@ -24,7 +24,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash, render, render_status};
+use crate::web::{FlashKind, Layout, Viewer, flash, render, render_status};
 
 const PAGE: &str = "/account/second-factor";
 const CODES: &str = "/account/second-factor/recovery-codes";
@@ -89,7 +89,7 @@ const FIRST_FACTOR: Purpose = Purpose {
     doing: "set up a second factor",
 };
 
-fn me(layout: &Layout) -> Result<SessionUser, AppError> {
+fn me(layout: &Layout) -> Result<Viewer, AppError> {
     layout.user.clone().ok_or(AppError::Forbidden)
 }
 
@@ -116,17 +116,17 @@ pub async fn page(Staff(_): Staff, layout: Layout, State(state): State<AppState>
 }
 
 /// The secret being set up in this session, or a new one.
-async fn enrol_secret(session: &Session, me: &SessionUser) -> Result<Vec<u8>, AppError> {
+async fn enrol_secret(session: &Session, me: Uuid) -> Result<Vec<u8>, AppError> {
     let kept = session.get::<EnrolSecret>(ENROL_KEY).await?;
     if let Some(secret) = kept
-        .filter(|k| k.user_id == me.id)
+        .filter(|k| k.user_id == me)
         .and_then(|k| second_factor::secret_from_text(&k.secret))
     {
         return Ok(secret);
     }
     let secret = second_factor::new_secret();
     let kept = EnrolSecret {
-        user_id: me.id,
+        user_id: me,
         secret: second_factor::secret_text(&secret),
     };
     session.insert(ENROL_KEY, kept).await?;
@@ -141,7 +141,7 @@ async fn enrol_page(
     errors: FormErrors,
 ) -> Result<Response, AppError> {
     let me = me(&layout)?;
-    let secret = enrol_secret(session, &me).await?;
+    let secret = enrol_secret(session, me.id).await?;
     let page = EnrolPage {
         qr: second_factor::qr_data_uri(&secret, &me.email)?,
         secret: second_factor::secret_text(&secret),
@@ -171,7 +171,7 @@ pub async fn enrol_submit(
     Form(form): Form<EnrolForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let secret = enrol_secret(&session, &me).await?;
+    let secret = enrol_secret(&session, me.id).await?;
     let mut errors = FormErrors::default();
     let step = match Typed::parse_code(&form.code) {
         Ok(code) => match second_factor::matching_step(&secret, &code, now)? {

@@ -1,6 +1,7 @@
 //! Accounts: staff and admins, their passwords, sessions and roles, the one-time
 //! links that let a person choose a password, and the admin pages that manage them.
 
+pub mod acting;
 pub mod admin;
 pub mod factor_pages;
 pub mod links;

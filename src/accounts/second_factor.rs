@@ -399,7 +399,7 @@ pub async fn recent_or_code(
         return Ok(Some(why));
     }
     mark_factor_proven(session, state.now()).await?;
-    user.factor_recent = true;
+    user.code_needed = false;
     Ok(None)
 }
 

@@ -20,24 +20,8 @@ use super::model::{Role, User};
 use super::queries;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::Viewer;
 
-/// The session cookie's name over plain http (local use only).
-pub const SESSION_COOKIE: &str = "honor_mile_session";
-/// The name over https: browsers accept a `__Host-` cookie only when it is Secure,
-/// for Path=/ and without a Domain, so no other host (a subdomain) can set or
-/// shadow it.
-pub const SECURE_SESSION_COOKIE: &str = "__Host-honor_mile_session";
-
-/// The session cookie's name for these settings.
-pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
-}
-
-/// Whether a `name=value` pair from a Cookie header is the session cookie, by either name.
-pub fn is_session_cookie(pair: &str) -> bool {
-    let name = pair.trim_start().split('=').next().unwrap_or_default();
-    name == SESSION_COOKIE || name == SECURE_SESSION_COOKIE
-}
 const AUTH_KEY: &str = "auth";
 const PENDING_KEY: &str = "pending_sign_in";
 
@@ -104,6 +88,19 @@ impl SessionUser {
     /// An action that needs a recent second factor must ask for a code first.
     pub fn needs_code(&self) -> bool {
         self.has_factor && !self.factor_recent
+    }
+
+    /// This person as the page layout shows them.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            id: self.id,
+            display_name: self.display_name.clone(),
+            email: self.email.clone(),
+            role: self.role.to_string(),
+            admin: self.is_admin(),
+            enrolling: self.must_enrol(),
+            code_needed: self.needs_code(),
+        }
     }
 }
 
@@ -191,6 +188,9 @@ pub async fn authenticate(
     let user = current_user(&state, &session).await?;
     if user.as_ref().is_some_and(SessionUser::must_enrol) && !ENROLMENT_PATHS.contains(&request.uri().path()) {
         return Ok(Redirect::to(ENROLMENT_PATHS[0]).into_response());
+    }
+    if let Some(user) = &user {
+        request.extensions_mut().insert(user.viewer());
     }
     request.extensions_mut().insert(CurrentUser(user));
     Ok(next.run(request).await)

@@ -2,6 +2,7 @@
 //! Every area writes to it through [`record`], in the same transaction as the
 //! change it describes, so a change and its trace land together or not at all.
 
+pub mod queries;
 pub mod routes;
 
 use chrono::{DateTime, Utc};

@@ -6,10 +6,11 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::queries::{self, Row, Wanted};
 use crate::accounts::model::User;
 use crate::accounts::queries as accounts;
 use crate::accounts::session::Admin;
@@ -37,17 +38,6 @@ pub struct Filter {
     #[serde(default)]
     to: String,
     before: Option<i64>,
-}
-
-pub struct Row {
-    pub id: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: Option<String>,
-    pub summary: String,
-    pub client_ip: Option<String>,
 }
 
 #[derive(Template)]
@@ -107,29 +97,15 @@ async fn list(
     let entity = Some(filter.entity.trim()).filter(|e| !e.is_empty() && e.len() <= 50);
 
     let rows = if errors.is_empty() {
-        sqlx::query_as!(
-            Row,
-            r#"select a.id, a.occurred_at as "occurred_at: DateTime<Utc>", u.display_name as "actor_name?",
-                      a.action, a.entity_type, a.entity_id, a.summary, a.client_ip
-               from audit_log a left join users u on u.id = a.actor_id
-               where ($1::uuid is null or a.actor_id = $1)
-                 and ($2::text is null or a.action like $2 || '%')
-                 and ($3::text is null or a.entity_type = $3)
-                 and ($4::timestamptz is null or a.occurred_at >= $4)
-                 and ($5::timestamptz is null or a.occurred_at < $5)
-                 and ($6::bigint is null or a.id < $6)
-               order by a.id desc
-               limit $7"#,
+        let wanted = Wanted {
             actor,
             action,
             entity,
             from,
             to,
-            filter.before,
-            PAGE_SIZE + 1
-        )
-        .fetch_all(&state.pool)
-        .await?
+            before: filter.before,
+        };
+        queries::find(&state.pool, &wanted, PAGE_SIZE + 1).await?
     } else {
         Vec::new()
     };

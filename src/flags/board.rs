@@ -11,8 +11,8 @@ use super::model::Step;
 use super::queries::{self, BoardRow};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
-use crate::runs::model::with_commas;
 use crate::state::AppState;
+use crate::vocab::numbers::with_commas;
 use crate::web::{Layout, render};
 
 /// Flags whose mile is older than this are overdue (the staff desk counts them).

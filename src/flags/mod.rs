@@ -18,13 +18,12 @@ pub mod recipient;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::accounts::session::SessionUser;
-use crate::audit::{self, Event};
+use crate::accounts::acting::{Acting, Change};
+use crate::error::AppError;
 use crate::heroes::model::Hero;
 use crate::state::AppState;
 use model::FlagKind;
@@ -53,29 +52,21 @@ pub fn routes() -> Router<AppState> {
 
 /// Gives a newly logged mile its flag, waiting for its note. Called inside the
 /// transaction that stores the mile, so a mile never exists without its flag.
-pub async fn create_for_mile(
+pub async fn create_for_mile<R>(
     conn: &mut PgConnection,
     mile_id: Uuid,
     hero: &Hero,
-    me: &SessionUser,
-    ip: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Uuid> {
+    act: &Acting<R>,
+) -> Result<Uuid, AppError> {
     let kind = FlagKind::for_hero(hero.service, &hero.country);
-    let id = queries::insert(conn, mile_id, kind, me.id, now).await?;
-    audit::record(
-        &mut *conn,
-        Event {
-            actor_id: Some(me.id),
-            action: "flag.created",
-            entity_type: "flag",
-            entity_id: Some(id.to_string()),
-            summary: format!("{} for {}, waiting for its note", kind.label(), hero.full_name),
-            details: json!({ "mile_id": mile_id, "kind": kind }),
-            client_ip: Some(ip),
-        },
-        now,
-    )
-    .await?;
+    let id = queries::insert(conn, mile_id, kind, act.me.id, act.now).await?;
+    let change = Change {
+        action: "flag.created",
+        entity_type: "flag",
+        entity_id: id.to_string(),
+        summary: format!("{} for {}, waiting for its note", kind.label(), hero.full_name),
+        details: json!({ "mile_id": mile_id, "kind": kind }),
+    };
+    act.record(&mut *conn, change).await?;
     Ok(id)
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::heroes::contacts::ContactKind;
+use crate::heroes::contact_model::ContactKind;
 use crate::heroes::model::Service;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, sqlx::Type)]
@@ -76,6 +76,11 @@ impl Step {
     /// Whether the flag may move from this step to `to`.
     pub fn can_move_to(self, to: Step) -> bool {
         MOVES.contains(&(self, to))
+    }
+
+    /// The recipient may change until the flag is sent, and again once it comes back.
+    pub fn can_choose_recipient(self) -> bool {
+        !matches!(self, Step::Shipped | Step::HandedOver | Step::Delivered)
     }
 
     /// Still with the program or on its way: not yet delivered.

@@ -11,14 +11,15 @@ use axum::response::Response;
 use sha2::{Digest, Sha256};
 
 use super::model::{Move, Step};
-use super::moves::{Ctx, finish, refusal, refuse};
-use super::page::StepForm;
+use super::moves::{finish, refusal};
+use super::page::{StepForm, refuse};
 use super::queries::{self, Flag};
+use crate::accounts::acting::Acting;
 use crate::accounts::session::Staff;
 use crate::error::AppError;
-use crate::runs::model::with_commas;
 use crate::state::AppState;
 use crate::vocab::images::{ImageRefusal, normalise};
+use crate::vocab::numbers::with_commas;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{Layout, PathId, render, render_status};
 
@@ -123,11 +124,11 @@ async fn read(multipart: &mut Multipart, errors: &mut FormErrors) -> (NoteForm, 
     (form, scan)
 }
 
-pub async fn save(ctx: Ctx, PathId(id): PathId, mut multipart: Multipart) -> Result<Response, AppError> {
-    let flag = queries::find(&ctx.state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let step_form = StepForm::starting(ctx.state.today());
+pub async fn save(act: Acting<Staff>, PathId(id): PathId, mut multipart: Multipart) -> Result<Response, AppError> {
+    let flag = queries::find(&act.state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let step_form = StepForm::starting(act.state.today());
     if let Some(message) = refusal(&flag, Step::NoteWritten) {
-        return refuse(ctx, flag, message, step_form).await;
+        return refuse(&act.state, act.layout(), flag, message, step_form).await;
     }
     let mut errors = FormErrors::default();
     let (form, scan) = read(&mut multipart, &mut errors).await;
@@ -147,7 +148,7 @@ pub async fn save(ctx: Ctx, PathId(id): PathId, mut multipart: Multipart) -> Res
     };
     let (Some(text), Some(writer), true) = (text, writer, errors.is_empty()) else {
         let page = NotePage {
-            layout: ctx.layout,
+            layout: act.layout(),
             flag,
             form,
             errors,
@@ -156,11 +157,11 @@ pub async fn save(ctx: Ctx, PathId(id): PathId, mut multipart: Multipart) -> Res
     };
     let scan_key = match scan {
         Some((key, bytes)) => {
-            ctx.state.storage.put(&key, bytes).await?;
+            act.state.storage.put(&key, bytes).await?;
             Some(key)
         }
         None => None,
     };
     let change = Move::Note { text, writer, scan_key };
-    finish(ctx, flag, change, step_form).await
+    finish(act, flag, change, step_form).await
 }

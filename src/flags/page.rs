@@ -13,9 +13,9 @@ use super::model::{Carrier, Step, public_recipient};
 use super::queries::{self, Flag, HistoryRow};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
-use crate::runs::model::with_commas;
 use crate::state::AppState;
 use crate::vocab::dates::parse_date;
+use crate::vocab::numbers::with_commas;
 use crate::web::forms::FormErrors;
 use crate::web::{Layout, PathId, render_status};
 
@@ -94,7 +94,7 @@ impl FlagPage {
     }
 
     fn can_choose_recipient(&self) -> bool {
-        super::recipient::can_choose_recipient(self.flag.step)
+        self.flag.step.can_choose_recipient()
     }
 
     fn number(&self) -> String {
@@ -163,4 +163,16 @@ pub async fn render_flag(
             today: state.today(),
         },
     )
+}
+
+/// Answers a refused step: the flag page with the reason, status 409, nothing written.
+pub async fn refuse(
+    state: &AppState,
+    layout: Layout,
+    flag: Flag,
+    message: String,
+    form: StepForm,
+) -> Result<Response, AppError> {
+    let errors = FormErrors::default();
+    render_flag(state, layout, flag, form, errors, Some(message), StatusCode::CONFLICT).await
 }

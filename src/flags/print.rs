@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use super::queries::{self, Flag};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
-use crate::runs::model::{ordinal, with_commas};
 use crate::state::AppState;
+use crate::vocab::numbers::{ordinal, with_commas};
 use crate::web::{Layout, PathId, render};
 
 #[derive(Template)]

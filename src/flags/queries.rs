@@ -8,7 +8,7 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::model::{Carrier, FlagKind, Move, Step};
-use crate::heroes::contacts::ContactKind;
+use crate::heroes::contact_model::ContactKind;
 
 /// A flag with its mile and hero, for the staff pages (recipient included: private).
 pub struct Flag {
@@ -317,5 +317,38 @@ pub async fn apply(
             .await?
         }
     };
+    Ok(done.rows_affected() == 1)
+}
+
+/// The recipient, copied onto the flag.
+pub struct Recipient {
+    pub contact_id: Uuid,
+    pub kind: ContactKind,
+    pub name: String,
+    pub address: String,
+}
+
+/// Sets the flag's recipient; refused (`false`) once the flag has been sent.
+pub async fn set_recipient(
+    conn: &mut PgConnection,
+    id: Uuid,
+    recipient: &Recipient,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update flags set recipient_contact_id = $2, recipient_kind = $3, recipient_name = $4, recipient_address = $5,
+                updated_at = $6, updated_by = $7
+         where id = $1 and step in ('waiting_for_note', 'note_written', 'ready', 'returned')",
+        id,
+        recipient.contact_id,
+        recipient.kind as ContactKind,
+        recipient.name,
+        recipient.address,
+        now,
+        actor
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -15,13 +15,14 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::form::{ApplicationForm, ApplicationInput};
-use super::money::{dollars, month_of};
+use super::money::month_of;
 use super::queries;
 use super::totals::{self, NamedRecipient};
 use crate::accounts::throttle::{self, Limit, Reservation, address_key, locked_until};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vocab::money::dollars;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::{Layout, render, render_status};

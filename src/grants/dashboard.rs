@@ -11,12 +11,13 @@ use chrono::{Datelike, Months, NaiveDate};
 use chrono_tz::Tz;
 
 use super::model::GrantStatus;
-use super::money::{dollars, month_of};
+use super::money::month_of;
 use super::queries::{self, QueueRow};
 use super::totals::{self, MonthTotal};
 use crate::accounts::session::Admin;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vocab::money::dollars;
 use crate::web::chart::{Column, Frame};
 use crate::web::{Layout, render};
 

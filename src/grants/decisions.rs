@@ -19,7 +19,7 @@ use serde_json::json;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::money::{Cents, dollars, parse_month};
+use super::money::parse_month;
 use super::queries;
 use super::review::{Typed, show_page};
 use super::rules::{Refusal, may_approve, may_confirm, may_decline};
@@ -29,17 +29,17 @@ use crate::accounts::session::{Admin, SessionUser};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vocab::money::{Cents, dollars};
 use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{FlashKind, Layout, PathId, flash};
 
 /// The application's page again, saying why the action was refused.
-pub(super) async fn refuse(
-    state: &AppState,
-    layout: Layout,
-    id: Uuid,
-    (status, why): Refusal,
-) -> Result<Response, AppError> {
+pub(super) async fn refuse(state: &AppState, layout: Layout, id: Uuid, refusal: Refusal) -> Result<Response, AppError> {
+    let status = match refusal {
+        Refusal::NotYou(_) => StatusCode::FORBIDDEN,
+        Refusal::WrongStep(_) => StatusCode::CONFLICT,
+    };
     show_page(
         state,
         layout,
@@ -47,7 +47,7 @@ pub(super) async fn refuse(
         status,
         Typed::default(),
         FormErrors::default(),
-        Some(why.into()),
+        Some(refusal.reason().into()),
     )
     .await
 }

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::GrantKind;
-use super::money::Cents;
 use crate::accounts::model::Email;
 use crate::heroes::model::Service;
+use crate::vocab::money::Cents;
 use crate::web::forms::{FormErrors, plain_text};
 
 /// What the application form posts; every field as typed, so the form can be re-shown.

@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::money::Cents;
 use crate::heroes::model::Service;
+use crate::vocab::money::Cents;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "grant_kind", rename_all = "snake_case")]

@@ -11,10 +11,10 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::decisions::{done, event, refuse};
-use super::model::{GrantStatus, PaymentMethod};
-use super::queries::{self, Locked, Payment};
+use super::model::PaymentMethod;
+use super::queries::{self, Payment};
 use super::review::{Typed, show_page};
-use super::rules::Refusal;
+use super::rules::may_pay;
 use crate::accounts::session::Admin;
 use crate::audit;
 use crate::error::AppError;
@@ -22,17 +22,6 @@ use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{Layout, PathId};
-
-fn may_pay(current: &Locked) -> Result<(), Refusal> {
-    match current.status {
-        GrantStatus::Approved => Ok(()),
-        GrantStatus::Paid => Err((StatusCode::CONFLICT, "The payment of this grant is already recorded.")),
-        _ => Err((
-            StatusCode::CONFLICT,
-            "Only an approved grant can be paid; this application is not approved.",
-        )),
-    }
-}
 
 #[derive(Deserialize)]
 pub struct PaymentForm {

@@ -13,12 +13,13 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::model::{Application, GrantStatus, PaymentMethod};
-use super::money::{Cents, dollars, month_of};
+use super::money::month_of;
 use super::queries::{self, Note};
 use crate::accounts::session::Staff;
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vocab::money::{Cents, dollars};
 use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{FlashKind, Layout, PathId, flash, render_status};

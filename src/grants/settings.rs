@@ -18,13 +18,13 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::money::{Cents, dollars};
 use super::queries::settings::{self as stored, Proposal, Settings};
 use crate::accounts::second_factor::recent_or_code;
 use crate::accounts::session::{Admin, SessionUser};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vocab::money::{Cents, dollars};
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::{FlashKind, Layout, flash, render_status};

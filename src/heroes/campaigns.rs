@@ -7,20 +7,21 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::campaign_model::{self as model, CampaignForm};
+use super::campaign_model::CampaignForm;
+use super::campaign_queries as queries;
+use super::model::Hero;
 use super::queries as heroes;
+use super::records::OfHero;
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, PathId, PathIds, flash, render, render_status};
+use crate::web::{Layout, render, render_status};
 
 #[derive(Template)]
 #[template(path = "heroes/campaign_form.html")]
@@ -33,152 +34,108 @@ struct CampaignPage {
     errors: FormErrors,
 }
 
+impl CampaignPage {
+    fn new(layout: Layout, hero: Hero, campaign_id: Option<Uuid>, form: CampaignForm) -> CampaignPage {
+        CampaignPage {
+            layout,
+            hero_id: hero.id,
+            hero_name: hero.full_name,
+            campaign_id,
+            form,
+            errors: FormErrors::default(),
+        }
+    }
+}
+
 pub async fn new_form(
     Staff(_): Staff,
     layout: Layout,
     State(state): State<AppState>,
-    PathId(hero_id): PathId,
+    path: OfHero,
 ) -> Result<Response, AppError> {
-    let hero = heroes::find(&state.pool, hero_id).await?.ok_or(AppError::NotFound)?;
-    render(&CampaignPage {
-        layout,
-        hero_id,
-        hero_name: hero.full_name,
-        campaign_id: None,
-        form: CampaignForm::starting(state.today()),
-        errors: FormErrors::default(),
-    })
+    let hero = heroes::find(&state.pool, path.hero).await?.ok_or(AppError::NotFound)?;
+    let form = CampaignForm::starting(state.today());
+    render(&CampaignPage::new(layout, hero, None, form))
 }
 
 pub async fn edit_form(
     Staff(_): Staff,
     layout: Layout,
     State(state): State<AppState>,
-    PathIds(ids): PathIds,
+    path: OfHero,
 ) -> Result<Response, AppError> {
-    let [hero_id, campaign_id] = ids[..] else {
-        return Err(AppError::NotFound);
-    };
-    let hero = heroes::find(&state.pool, hero_id).await?.ok_or(AppError::NotFound)?;
-    let campaign = model::for_hero(&state.pool, hero_id)
+    let campaign_id = path.record()?;
+    let hero = heroes::find(&state.pool, path.hero).await?.ok_or(AppError::NotFound)?;
+    let campaign = queries::for_hero(&state.pool, hero.id)
         .await?
         .into_iter()
         .find(|c| c.id == campaign_id)
         .ok_or(AppError::NotFound)?;
-    render(&CampaignPage {
-        layout,
-        hero_id,
-        hero_name: hero.full_name,
-        campaign_id: Some(campaign_id),
-        form: CampaignForm::of(&campaign),
-        errors: FormErrors::default(),
-    })
+    let form = CampaignForm::of(&campaign);
+    render(&CampaignPage::new(layout, hero, Some(campaign_id), form))
 }
 
-#[allow(clippy::too_many_arguments)]
-pub async fn save(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathIds(ids): PathIds,
-    Form(form): Form<CampaignForm>,
-) -> Result<Response, AppError> {
-    let (hero_id, campaign_id) = match ids.as_slice() {
-        [hero] => (*hero, None),
-        [hero, campaign] => (*hero, Some(*campaign)),
-        _ => return Err(AppError::NotFound),
-    };
-    let hero = heroes::find(&state.pool, hero_id).await?.ok_or(AppError::NotFound)?;
+pub async fn save(act: Acting<Staff>, path: OfHero, Form(form): Form<CampaignForm>) -> Result<Response, AppError> {
+    let hero = heroes::find(&act.state.pool, path.hero)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let input = match form.parse() {
         Ok(input) => input,
         Err(errors) => {
-            let page = CampaignPage {
-                layout,
-                hero_id,
-                hero_name: hero.full_name,
-                campaign_id,
-                form,
-                errors,
-            };
+            let mut page = CampaignPage::new(act.layout(), hero, path.record, form);
+            page.errors = errors;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
-    let (id, action) = match campaign_id {
+    let mut tx = act.state.pool.begin().await?;
+    let (id, action) = match path.record {
         None => (
-            model::insert(&mut *tx, hero_id, &input, me.id, now).await?,
+            queries::insert(&mut *tx, hero.id, &input, act.me.id, act.now).await?,
             "campaign.created",
         ),
         Some(id) => (
-            model::update(&mut *tx, hero_id, id, &input, me.id, now)
+            queries::update(&mut *tx, hero.id, id, &input, act.me.id, act.now)
                 .await?
                 .ok_or(AppError::NotFound)?,
             "campaign.updated",
         ),
     };
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action,
-            entity_type: "campaign",
-            entity_id: Some(id.to_string()),
-            summary: format!(
-                "{} saved the campaign \"{}\" for {}",
-                me.email, input.title, hero.full_name
-            ),
-            details: json!({
-                "hero_id": hero_id,
-                "goal_cents": input.goal_cents,
-                "raised_cents": input.raised_cents,
-                "opens_on": input.opens_on,
-                "closes_on": input.closes_on,
-                "donation_url": input.donation_url.as_str(),
-            }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, format!("Campaign {} saved.", input.title)).await?;
-    Ok(Redirect::to(&format!("/staff/heroes/{hero_id}#campaigns")).into_response())
+    let details = json!({
+        "hero_id": hero.id,
+        "goal_cents": input.goal_cents,
+        "raised_cents": input.raised_cents,
+        "opens_on": input.opens_on,
+        "closes_on": input.closes_on,
+        "donation_url": input.donation_url.as_str(),
+    });
+    let change = Change {
+        action,
+        entity_type: "campaign",
+        entity_id: id.to_string(),
+        summary: format!(
+            "{} saved the campaign \"{}\" for {}",
+            act.me.email, input.title, hero.full_name
+        ),
+        details,
+    };
+    let to = format!("/staff/heroes/{}#campaigns", hero.id);
+    act.commit(tx, change, format!("Campaign {} saved.", input.title), &to)
+        .await
 }
 
-pub async fn close(
-    Staff(me): Staff,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathIds(ids): PathIds,
-) -> Result<Response, AppError> {
-    let [hero_id, campaign_id] = ids[..] else {
-        return Err(AppError::NotFound);
+pub async fn close(act: Acting<Staff>, path: OfHero) -> Result<Response, AppError> {
+    let campaign_id = path.record()?;
+    let to = format!("/staff/heroes/{}#campaigns", path.hero);
+    let mut tx = act.state.pool.begin().await?;
+    let Some(title) = queries::close(&mut *tx, path.hero, campaign_id, act.me.id, act.now).await? else {
+        return act.refused("That campaign is already closed.", &to).await;
     };
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
-    let Some(title) = model::close(&mut *tx, hero_id, campaign_id, me.id, now).await? else {
-        flash(&session, FlashKind::Error, "That campaign is already closed.").await?;
-        return Ok(Redirect::to(&format!("/staff/heroes/{hero_id}#campaigns")).into_response());
+    let change = Change {
+        action: "campaign.closed",
+        entity_type: "campaign",
+        entity_id: campaign_id.to_string(),
+        summary: format!("{} closed the campaign \"{title}\"", act.me.email),
+        details: json!({ "hero_id": path.hero }),
     };
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "campaign.closed",
-            entity_type: "campaign",
-            entity_id: Some(campaign_id.to_string()),
-            summary: format!("{} closed the campaign \"{title}\"", me.email),
-            details: json!({ "hero_id": hero_id }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, format!("Campaign {title} closed.")).await?;
-    Ok(Redirect::to(&format!("/staff/heroes/{hero_id}#campaigns")).into_response())
+    act.commit(tx, change, format!("Campaign {title} closed."), &to).await
 }

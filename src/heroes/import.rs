@@ -5,20 +5,17 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::import_queries::{self as queries, NewImport};
 use super::model::{HeroForm, HeroInput};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::client::ClientIp;
-use crate::web::{FlashKind, flash};
 
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 pub const MAX_ROWS: usize = 20_000;
@@ -206,19 +203,7 @@ async fn mark_duplicates(pool: &sqlx::PgPool, rows: &mut [StagedRow]) -> Result<
         .iter()
         .map(|i| rows[*i].form.get("end_of_watch").trim().parse().unwrap_or_default())
         .collect();
-    let found = sqlx::query!(
-        r#"select r.ord as "ord!", h.id as "existing?",
-                  row_number() over (partition by hm_fold(r.name), hm_fold(r.agency), r.eow order by r.ord) > 1
-                    as "repeat!"
-           from unnest($1::text[], $2::text[], $3::date[]) with ordinality as r(name, agency, eow, ord)
-           left join heroes h on hm_fold(h.full_name) = hm_fold(r.name) and hm_fold(h.agency) = hm_fold(r.agency)
-                             and h.end_of_watch = r.eow"#,
-        &names,
-        &agencies,
-        &dates
-    )
-    .fetch_all(pool)
-    .await?;
+    let found = queries::matches(pool, &names, &agencies, &dates).await?;
     for row in found {
         let Some(index) = usize::try_from(row.ord - 1).ok().and_then(|o| candidates.get(o)) else {
             continue;
@@ -234,13 +219,8 @@ async fn mark_duplicates(pool: &sqlx::PgPool, rows: &mut [StagedRow]) -> Result<
     Ok(())
 }
 
-pub async fn upload(
-    Staff(me): Staff,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    mut multipart: Multipart,
-) -> Result<Response, AppError> {
+pub async fn upload(act: Acting<Staff>, mut multipart: Multipart) -> Result<Response, AppError> {
+    let state = &act.state;
     let mut file = None;
     loop {
         let field = match multipart.next_field().await {
@@ -268,10 +248,7 @@ pub async fn upload(
             break;
         }
     }
-    let back = |message: String| async move {
-        flash(&session, FlashKind::Error, message).await?;
-        Ok::<_, AppError>(Redirect::to("/staff/heroes/import").into_response())
-    };
+    let back = |message: String| act.refused(message, "/staff/heroes/import");
     let (file_name, bytes) = match file {
         Some((name, Ok(bytes))) if !bytes.is_empty() => (name, bytes),
         Some((_, Err(message))) => return back(message.into()).await,
@@ -293,37 +270,26 @@ pub async fn upload(
         count(RowStatus::Error),
     );
     let id = Uuid::now_v7();
-    let now = state.now();
-    sqlx::query!(
-        "insert into hero_imports (id, created_by, created_at, file_name, rows, to_add, duplicates, errors)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let now = act.now;
+    let new = NewImport {
         id,
-        me.id,
-        now,
-        file_name,
-        serde_json::to_value(&rows).map_err(anyhow::Error::from)?,
+        file_name: &file_name,
+        rows: serde_json::to_value(&rows).map_err(anyhow::Error::from)?,
         to_add,
         duplicates,
-        errors
-    )
-    .execute(&state.pool)
-    .await?;
-    audit::record(
-        &state.pool,
-        Event {
-            actor_id: Some(me.id),
-            action: "hero_import.previewed",
-            entity_type: "hero_import",
-            entity_id: Some(id.to_string()),
-            summary: format!(
-                "{} uploaded {file_name}: {to_add} to add, {duplicates} duplicates, {errors} with errors",
-                me.email
-            ),
-            details: json!({ "to_add": to_add, "duplicates": duplicates, "errors": errors }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
+        errors,
+    };
+    queries::insert(&state.pool, new, act.me.id, now).await?;
+    let change = Change {
+        action: "hero_import.previewed",
+        entity_type: "hero_import",
+        entity_id: id.to_string(),
+        summary: format!(
+            "{} uploaded {file_name}: {to_add} to add, {duplicates} duplicates, {errors} with errors",
+            act.me.email
+        ),
+        details: json!({ "to_add": to_add, "duplicates": duplicates, "errors": errors }),
+    };
+    act.record(&state.pool, change).await?;
     Ok(Redirect::to(&format!("/staff/heroes/import/{id}")).into_response())
 }

@@ -3,13 +3,18 @@
 //! Public reading of the honor roll lives in `public`.
 
 pub mod campaign_model;
+pub mod campaign_queries;
 pub mod campaigns;
+pub mod contact_model;
+pub mod contact_queries;
 pub mod contacts;
 pub mod import;
+pub mod import_queries;
 pub mod import_run;
 pub mod model;
 pub mod photos;
 pub mod queries;
+pub mod records;
 pub mod regions;
 pub mod staff;
 

@@ -7,19 +7,17 @@
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use tower_sessions::Session;
 
 use super::queries;
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::{CurrentUser, Staff};
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::vocab::images::{ImageRefusal, normalise};
-use crate::web::client::ClientIp;
-use crate::web::{FlashKind, PathId, flash};
+use crate::web::PathId;
 
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
@@ -42,15 +40,8 @@ pub async fn read_upload(multipart: &mut Multipart) -> Result<Vec<u8>, String> {
     Err("Choose a photo to upload.".into())
 }
 
-pub async fn upload(
-    Staff(me): Staff,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-    mut multipart: Multipart,
-) -> Result<Response, AppError> {
-    let hero = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+pub async fn upload(act: Acting<Staff>, PathId(id): PathId, mut multipart: Multipart) -> Result<Response, AppError> {
+    let hero = queries::find(&act.state.pool, id).await?.ok_or(AppError::NotFound)?;
     let back = format!("/staff/heroes/{id}#photo");
     let processed = match read_upload(&mut multipart).await {
         Ok(bytes) => match tokio::task::spawn_blocking(move || normalise(&bytes))
@@ -65,63 +56,37 @@ pub async fn upload(
     };
     let jpeg = match processed {
         Ok(jpeg) => jpeg,
-        Err(message) => {
-            flash(&session, FlashKind::Error, format!("Photo not saved: {message}")).await?;
-            return Ok(Redirect::to(&back).into_response());
-        }
+        Err(message) => return act.refused(format!("Photo not saved: {message}"), &back).await,
     };
     let key = key_for(&jpeg);
-    state.storage.put(&key, jpeg).await?;
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
-    queries::set_photo(&mut *tx, id, Some(&key), me.id, now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "hero.photo_set",
-            entity_type: "hero",
-            entity_id: Some(id.to_string()),
-            summary: format!("{} uploaded a photo of {}", me.email, hero.full_name),
-            details: json!({ "photo": key }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "Photo saved.").await?;
-    Ok(Redirect::to(&back).into_response())
+    act.state.storage.put(&key, jpeg).await?;
+    let now = act.now;
+    let mut tx = act.state.pool.begin().await?;
+    queries::set_photo(&mut *tx, id, Some(&key), act.me.id, now).await?;
+    let change = Change {
+        action: "hero.photo_set",
+        entity_type: "hero",
+        entity_id: id.to_string(),
+        summary: format!("{} uploaded a photo of {}", act.me.email, hero.full_name),
+        details: json!({ "photo": key }),
+    };
+    act.commit(tx, change, "Photo saved.", &back).await
 }
 
-pub async fn remove(
-    Staff(me): Staff,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-) -> Result<Response, AppError> {
-    let hero = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
-    queries::set_photo(&mut *tx, id, None, me.id, now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "hero.photo_removed",
-            entity_type: "hero",
-            entity_id: Some(id.to_string()),
-            summary: format!("{} removed the photo of {}", me.email, hero.full_name),
-            details: json!({}),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "Photo removed.").await?;
-    Ok(Redirect::to(&format!("/staff/heroes/{id}#photo")).into_response())
+pub async fn remove(act: Acting<Staff>, PathId(id): PathId) -> Result<Response, AppError> {
+    let hero = queries::find(&act.state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let now = act.now;
+    let mut tx = act.state.pool.begin().await?;
+    queries::set_photo(&mut *tx, id, None, act.me.id, now).await?;
+    let change = Change {
+        action: "hero.photo_removed",
+        entity_type: "hero",
+        entity_id: id.to_string(),
+        summary: format!("{} removed the photo of {}", act.me.email, hero.full_name),
+        details: json!({}),
+    };
+    act.commit(tx, change, "Photo removed.", &format!("/staff/heroes/{id}#photo"))
+        .await
 }
 
 /// Serves a photo: to everyone when its hero is confirmed, to staff otherwise.
@@ -134,12 +99,7 @@ pub async fn serve(
     if !valid {
         return Err(AppError::NotFound);
     }
-    let public = sqlx::query_scalar!(
-        r#"select bool_or(confirmed_at is not null) as "public" from heroes where photo_key = $1"#,
-        name
-    )
-    .fetch_one(&state.pool)
-    .await?;
+    let public = queries::photo_is_public(&state.pool, &name).await?;
     let cache = match (public, user) {
         (Some(true), _) => "public, max-age=31536000, immutable",
         (Some(false), Some(_)) => "private, no-store",

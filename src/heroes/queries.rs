@@ -1,10 +1,11 @@
 //! SQL for hero records (staff side). Public reads live in `public::honor_roll`.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::model::{Cause, Hero, HeroInput, Service};
+use crate::error::OnConstraint;
 
 /// What a save can run into besides a database failure.
 pub enum SaveError {
@@ -19,8 +20,9 @@ impl From<sqlx::Error> for SaveError {
     }
 }
 
-fn is_identity_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.constraint() == Some("heroes_identity_idx"))
+/// The unique key on a hero's identity: name, agency and end of watch.
+fn identity_key(key: &str) -> Option<()> {
+    (key == "heroes_identity_idx").then_some(())
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Hero>> {
@@ -97,16 +99,15 @@ pub async fn insert(
     )
     .execute(&mut *savepoint)
     .await;
-    match result {
+    match result.on_constraint(identity_key)? {
         Ok(_) => {
             savepoint.commit().await?;
             Ok(id)
         }
-        Err(e) if is_identity_violation(&e) => {
+        Err(()) => {
             savepoint.rollback().await?;
             Err(duplicate_of(conn, input).await)
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -148,13 +149,12 @@ pub async fn update(
     )
     .execute(&mut *savepoint)
     .await;
-    match result {
+    match result.on_constraint(identity_key)? {
         Ok(_) => Ok(savepoint.commit().await?),
-        Err(e) if is_identity_violation(&e) => {
+        Err(()) => {
             savepoint.rollback().await?;
             Err(duplicate_of(conn, input).await)
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -236,6 +236,26 @@ pub async fn set_photo(
     Ok(())
 }
 
+/// How many of these heroes are confirmed.
+pub async fn count_confirmed(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from heroes where id = any($1) and confirmed_at is not null"#,
+        ids
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Whether a stored photo belongs to a confirmed hero; `None` when no hero has it.
+pub async fn photo_is_public(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<Option<bool>> {
+    sqlx::query_scalar!(
+        r#"select bool_or(confirmed_at is not null) as "public" from heroes where photo_key = $1"#,
+        key
+    )
+    .fetch_one(db)
+    .await
+}
+
 pub struct StaffRow {
     pub id: Uuid,
     pub full_name: String,
@@ -264,6 +284,44 @@ pub async fn staff_find(
         query,
         drafts_only,
         limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A confirmed hero whose end of watch falls in the coming 14 days, so the
+/// program can reach out to the family.
+pub struct Anniversary {
+    pub id: Uuid,
+    pub full_name: String,
+    pub agency: String,
+    pub end_of_watch: NaiveDate,
+}
+
+impl Anniversary {
+    /// How many years it will be on the day.
+    pub fn years(&self, today: &NaiveDate) -> i32 {
+        let this_year = today.year() - self.end_of_watch.year();
+        let passed = (self.end_of_watch.month(), self.end_of_watch.day()) < (today.month(), today.day());
+        if passed { this_year + 1 } else { this_year }
+    }
+}
+
+/// Confirmed heroes who fell before `today` on one of `days` ("MM-DD") of some
+/// year, in the order of `days`.
+pub async fn anniversaries(
+    db: impl PgExecutor<'_>,
+    days: &[String],
+    today: NaiveDate,
+) -> sqlx::Result<Vec<Anniversary>> {
+    sqlx::query_as!(
+        Anniversary,
+        "select id, full_name, agency, end_of_watch from heroes
+         where confirmed_at is not null and end_of_watch < $2 and to_char(end_of_watch, 'MM-DD') = any($1)
+         order by array_position($1, to_char(end_of_watch, 'MM-DD')), full_name
+         limit 50",
+        days,
+        today
     )
     .fetch_all(db)
     .await

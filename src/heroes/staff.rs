@@ -6,25 +6,25 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::campaign_model::{self, Campaign};
-use super::contacts::{self, Contact};
+use super::campaign_model::Campaign;
+use super::campaign_queries;
+use super::contact_model::Contact;
+use super::contact_queries;
 use super::model::{Cause, Hero, HeroForm, HeroInput, Service};
 use super::queries::{self, LikelyDuplicate, SaveError, StaffRow};
 use super::regions::Country;
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
-use crate::web::{FlashKind, Layout, PathId, flash, render, render_status};
+use crate::web::{Layout, PathId, render, render_status};
 
 #[derive(Deserialize, Default)]
 pub struct FindQuery {
@@ -111,45 +111,23 @@ pub async fn edit_form(
     })
 }
 
-pub async fn create(
-    staff: Staff,
-    layout: Layout,
-    state: State<AppState>,
-    session: Session,
-    ip: ClientIp,
-    Form(form): Form<HeroForm>,
-) -> Result<Response, AppError> {
-    save(staff, layout, state, session, ip, None, form).await
+pub async fn create(act: Acting<Staff>, Form(form): Form<HeroForm>) -> Result<Response, AppError> {
+    save(act, None, form).await
 }
 
-pub async fn update(
-    staff: Staff,
-    layout: Layout,
-    state: State<AppState>,
-    session: Session,
-    ip: ClientIp,
-    PathId(id): PathId,
-    Form(form): Form<HeroForm>,
-) -> Result<Response, AppError> {
-    save(staff, layout, state, session, ip, Some(id), form).await
+pub async fn update(act: Acting<Staff>, PathId(id): PathId, Form(form): Form<HeroForm>) -> Result<Response, AppError> {
+    save(act, Some(id), form).await
 }
 
-async fn save(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    hero_id: Option<Uuid>,
-    form: HeroForm,
-) -> Result<Response, AppError> {
-    let now = state.now();
+async fn save(act: Acting<Staff>, hero_id: Option<Uuid>, form: HeroForm) -> Result<Response, AppError> {
+    let state = &act.state;
+    let now = act.now;
     let before = match hero_id {
         Some(id) => Some(queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?),
         None => None,
     };
     let mut page = FormPage {
-        layout,
+        layout: act.layout(),
         hero_id,
         form,
         errors: FormErrors::default(),
@@ -172,8 +150,8 @@ async fn save(
     }
     let mut tx = state.pool.begin().await?;
     let saved = match hero_id {
-        Some(id) => queries::update(&mut tx, id, &input, me.id, now).await.map(|()| id),
-        None => queries::insert(&mut tx, &input, me.id, now).await,
+        Some(id) => queries::update(&mut tx, id, &input, act.me.id, now).await.map(|()| id),
+        None => queries::insert(&mut tx, &input, act.me.id, now).await,
     };
     let id = match saved {
         Ok(id) => id,
@@ -193,23 +171,20 @@ async fn save(
         ("hero.created", "added")
     };
     let changes = before.as_ref().map(|b| changed_fields(b, &input));
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action,
-            entity_type: "hero",
-            entity_id: Some(id.to_string()),
-            summary: format!("{} {verb} {} ({})", me.email, input.full_name, input.agency),
-            details: json!({ "changed": changes }),
-            client_ip: Some(&ip),
-        },
-        now,
+    let change = Change {
+        action,
+        entity_type: "hero",
+        entity_id: id.to_string(),
+        summary: format!("{} {verb} {} ({})", act.me.email, input.full_name, input.agency),
+        details: json!({ "changed": changes }),
+    };
+    act.commit(
+        tx,
+        change,
+        format!("Saved {}.", input.full_name),
+        &format!("/staff/heroes/{id}"),
     )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, format!("Saved {}.", input.full_name)).await?;
-    Ok(Redirect::to(&format!("/staff/heroes/{id}")).into_response())
+    .await
 }
 
 /// The names of the fields an edit changed, for the audit trail.
@@ -262,12 +237,12 @@ pub async fn show(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let hero = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let contacts = contacts::for_hero(&state.pool, id).await?;
+    let contacts = contact_queries::for_hero(&state.pool, id).await?;
     render(&ShowPage {
         layout,
         hero,
         contacts,
-        campaigns: campaign_model::for_hero(&state.pool, id).await?,
+        campaigns: campaign_queries::for_hero(&state.pool, id).await?,
         today: state.today(),
         confirm_error: None,
         source: String::new(),
@@ -281,25 +256,22 @@ pub struct ConfirmForm {
 }
 
 pub async fn confirm(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    act: Acting<Staff>,
     PathId(id): PathId,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
+    let state = &act.state;
+    let now = act.now;
     let hero = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
     let source = match plain_text(&form.source, "Source", 500, true) {
         Ok(source) => source,
         Err(message) => {
-            let contacts = contacts::for_hero(&state.pool, id).await?;
+            let contacts = contact_queries::for_hero(&state.pool, id).await?;
             let page = ShowPage {
-                layout,
+                layout: act.layout(),
                 hero,
                 contacts,
-                campaigns: campaign_model::for_hero(&state.pool, id).await?,
+                campaigns: campaign_queries::for_hero(&state.pool, id).await?,
                 today: state.today(),
                 confirm_error: Some(message),
                 source: form.source,
@@ -308,30 +280,22 @@ pub async fn confirm(
         }
     };
     let mut tx = state.pool.begin().await?;
-    if queries::confirm(&mut *tx, id, &source, me.id, now).await? {
-        audit::record(
-            &mut *tx,
-            Event {
-                actor_id: Some(me.id),
-                action: "hero.confirmed",
-                entity_type: "hero",
-                entity_id: Some(id.to_string()),
-                summary: format!("{} confirmed the death of {}", me.email, hero.full_name),
-                details: json!({ "source": source }),
-                client_ip: Some(&ip),
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        flash(
-            &session,
-            FlashKind::Success,
-            format!("{} is confirmed and now on the honor roll.", hero.full_name),
-        )
-        .await?;
-    } else {
-        flash(&session, FlashKind::Error, "This hero was already confirmed.").await?;
+    let to = format!("/staff/heroes/{id}");
+    if !queries::confirm(&mut *tx, id, &source, act.me.id, now).await? {
+        return act.refused("This hero was already confirmed.", &to).await;
     }
-    Ok(Redirect::to(&format!("/staff/heroes/{id}")).into_response())
+    let change = Change {
+        action: "hero.confirmed",
+        entity_type: "hero",
+        entity_id: id.to_string(),
+        summary: format!("{} confirmed the death of {}", act.me.email, hero.full_name),
+        details: json!({ "source": source }),
+    };
+    act.commit(
+        tx,
+        change,
+        format!("{} is confirmed and now on the honor roll.", hero.full_name),
+        &to,
+    )
+    .await
 }

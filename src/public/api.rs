@@ -219,7 +219,7 @@ pub async fn hero(State(state): State<AppState>, ids: Result<PathIds, crate::err
         Ok(_) => return refuse(StatusCode::NOT_FOUND, "No hero has this id."),
         Err(e) => return internal(e),
     };
-    let miles = match crate::runs::queries::miles_of_hero(&state.pool, id).await {
+    let miles = match crate::runs::mile_queries::miles_of_hero(&state.pool, id).await {
         Ok(miles) => miles,
         Err(e) => return internal(e),
     };

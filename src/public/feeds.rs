@@ -10,8 +10,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::runs::model::with_commas;
 use crate::state::AppState;
+use crate::vocab::numbers::with_commas;
 
 struct FeedMile {
     id: Uuid,

@@ -10,12 +10,13 @@ use axum::response::Response;
 use crate::error::AppError;
 use crate::flags::model::public_recipient;
 use crate::flags::queries::public_deliveries;
-use crate::heroes::campaign_model::{Campaign, open_for_hero};
+use crate::heroes::campaign_model::Campaign;
+use crate::heroes::campaign_queries::open_for_hero;
 use crate::heroes::model::Hero;
 use crate::heroes::queries;
-use crate::runs::model::{ordinal, with_commas};
-use crate::runs::queries::miles_of_hero;
+use crate::runs::mile_queries::miles_of_hero;
 use crate::state::AppState;
+use crate::vocab::numbers::{ordinal, with_commas};
 use crate::web::{Layout, PathId, render};
 
 /// A mile as the public hero page tells it.

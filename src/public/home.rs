@@ -14,8 +14,8 @@ use super::runs::{UpcomingRun, upcoming};
 use crate::error::AppError;
 use crate::grants;
 use crate::grants::money::month_of;
-use crate::runs::model::with_commas;
 use crate::state::AppState;
+use crate::vocab::numbers::with_commas;
 use crate::web::chart::{Column, Frame, Tick, axis, ticks};
 use crate::web::{Layout, render};
 
@@ -137,7 +137,7 @@ async fn latest_miles(state: &AppState, limit: i64) -> sqlx::Result<Vec<LatestMi
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
-    let miles = crate::runs::queries::count_miles(&state.pool).await?;
+    let miles = crate::runs::mile_queries::count_miles(&state.pool).await?;
     let waiting = crate::runs::queries::backlog_count(&state.pool).await?;
     let flags_delivered = crate::flags::queries::count_delivered(&state.pool).await?;
     let per_region = honored_per_region(&state).await?;
@@ -177,8 +177,8 @@ pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Respo
         honored: with_commas(honored),
         waiting: with_commas(waiting),
         flags_delivered: with_commas(flags_delivered),
-        grants_this_year: grants::money::dollars(this_year),
-        grants_in_all: grants::money::dollars(in_all),
+        grants_this_year: crate::vocab::money::dollars(this_year),
+        grants_in_all: crate::vocab::money::dollars(in_all),
         latest: latest_miles(&state, 5).await?,
         runs: upcoming(&state, 3).await?,
         ticks: ticks(&FRAME, top, step),

@@ -7,7 +7,7 @@
 //! the list below the map.
 
 use crate::heroes::regions::{Country, Region};
-use crate::runs::model::with_commas;
+use crate::vocab::numbers::with_commas;
 
 /// Side of one tile, and the gap between tiles, in SVG user units.
 pub const TILE: i64 = 40;

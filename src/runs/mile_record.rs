@@ -6,29 +6,20 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Datelike, Utc};
-use serde::Deserialize;
+use axum::response::Response;
+use chrono::Datelike;
 use serde_json::json;
-use tower_sessions::Session;
 
-use super::model::{Duration, MileDetails, MileForm, ordinal, with_commas};
-use super::queries::{self, Mile, Runner};
+use super::mile_queries::{self as miles, Correction, Mile};
+use super::model::{Duration, MileDetails, MileForm};
+use super::queries::{self, Runner};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
-use crate::web::forms::{FormErrors, plain_text};
-use crate::web::{FlashKind, Layout, PathId, flash, render, render_status};
-
-pub struct Correction {
-    pub corrected_at: DateTime<Utc>,
-    pub corrected_by: Option<String>,
-    pub reason: String,
-    pub before: serde_json::Value,
-    pub after: serde_json::Value,
-}
+use crate::vocab::numbers::{ordinal, with_commas};
+use crate::web::forms::{FormErrors, ReasonForm, plain_text};
+use crate::web::{Layout, PathId, render, render_status};
 
 #[derive(Template)]
 #[template(path = "runs/mile.html")]
@@ -51,27 +42,14 @@ impl MilePage {
     }
 }
 
-async fn corrections(pool: &sqlx::PgPool, mile: uuid::Uuid) -> sqlx::Result<Vec<Correction>> {
-    sqlx::query_as!(
-        Correction,
-        r#"select c.corrected_at as "corrected_at: DateTime<Utc>", u.display_name as "corrected_by?", c.reason,
-                  c.before, c.after
-           from mile_corrections c left join users u on u.id = c.corrected_by
-           where c.mile_id = $1 order by c.id"#,
-        mile
-    )
-    .fetch_all(pool)
-    .await
-}
-
 pub async fn show(
     Staff(_): Staff,
     layout: Layout,
     State(state): State<AppState>,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let mile = queries::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let corrections = corrections(&state.pool, id).await?;
+    let mile = miles::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let corrections = miles::corrections(&state.pool, id).await?;
     render(&MilePage {
         layout,
         mile,
@@ -137,7 +115,7 @@ pub async fn edit_form(
     State(state): State<AppState>,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let mile = queries::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let mile = miles::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
     render(&EditPage {
         layout,
         mile_id: id,
@@ -151,16 +129,9 @@ pub async fn edit_form(
     })
 }
 
-pub async fn correct(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-    Form(form): Form<MileForm>,
-) -> Result<Response, AppError> {
-    let mile = queries::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+pub async fn correct(act: Acting<Staff>, PathId(id): PathId, Form(form): Form<MileForm>) -> Result<Response, AppError> {
+    let state = &act.state;
+    let mile = miles::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
     let runners = queries::runners(&state.pool).await?;
     let mut errors = FormErrors::default();
     let details = match MileDetails::parse(&form, state.today()) {
@@ -184,7 +155,7 @@ pub async fn correct(
     }
     let (Some(details), Some(reason), true) = (details, reason, errors.is_empty()) else {
         let page = EditPage {
-            layout,
+            layout: act.layout(),
             mile_id: id,
             number: with_commas(mile.number.into()),
             hero_name: mile.hero_name.clone(),
@@ -197,71 +168,37 @@ pub async fn correct(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let before = json!(details_of(&mile));
-    let now = state.now();
+    let now = act.now;
     let mut tx = state.pool.begin().await?;
-    queries::update_mile(&mut *tx, id, &details, me.id, now).await?;
-    sqlx::query!(
-        "insert into mile_corrections (mile_id, corrected_at, corrected_by, reason, before, after)
-         values ($1, $2, $3, $4, $5, $6)",
-        id,
-        now,
-        me.id,
-        reason,
-        before,
-        json!(details)
+    miles::update_mile(&mut *tx, id, &details, act.me.id, now).await?;
+    let after = json!(details);
+    miles::insert_correction(&mut *tx, id, &reason, &before, &after, act.me.id, now).await?;
+    let number = with_commas(mile.number.into());
+    let change = Change {
+        action: "mile.corrected",
+        entity_type: "mile",
+        entity_id: id.to_string(),
+        summary: format!("{} corrected mile {number}: {reason}", act.me.email),
+        details: json!({ "before": before, "after": details }),
+    };
+    act.commit(
+        tx,
+        change,
+        format!("Mile {number} corrected."),
+        &format!("/staff/miles/{id}"),
     )
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "mile.corrected",
-            entity_type: "mile",
-            entity_id: Some(id.to_string()),
-            summary: format!(
-                "{} corrected mile {}: {reason}",
-                me.email,
-                with_commas(mile.number.into())
-            ),
-            details: json!({ "before": before, "after": details }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        format!("Mile {} corrected.", with_commas(mile.number.into())),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/staff/miles/{id}")).into_response())
+    .await
 }
 
-#[derive(Deserialize)]
-pub struct VoidForm {
-    #[serde(default)]
-    reason: String,
-}
-
-pub async fn void(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-    Form(form): Form<VoidForm>,
-) -> Result<Response, AppError> {
-    let mile = queries::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let reason = match plain_text(&form.reason, "Reason", 500, true) {
+pub async fn void(act: Acting<Staff>, PathId(id): PathId, Form(form): Form<ReasonForm>) -> Result<Response, AppError> {
+    let state = &act.state;
+    let mile = miles::find_mile(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let reason = match form.reason() {
         Ok(reason) => reason,
         Err(message) => {
-            let corrections = corrections(&state.pool, id).await?;
+            let corrections = miles::corrections(&state.pool, id).await?;
             let page = MilePage {
-                layout,
+                layout: act.layout(),
                 mile,
                 corrections,
                 void_error: Some(message),
@@ -269,50 +206,24 @@ pub async fn void(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let now = state.now();
+    let to = format!("/staff/miles/{id}");
     let mut tx = state.pool.begin().await?;
-    let voided = sqlx::query!(
-        "update miles set voided_at = $2, voided_by = $3, void_reason = $4, updated_at = $2, updated_by = $3
-         where id = $1 and voided_at is null",
-        id,
-        now,
-        me.id,
-        reason
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if voided {
-        audit::record(
-            &mut *tx,
-            Event {
-                actor_id: Some(me.id),
-                action: "mile.voided",
-                entity_type: "mile",
-                entity_id: Some(id.to_string()),
-                summary: format!("{} voided mile {}: {reason}", me.email, with_commas(mile.number.into())),
-                details: json!({ "number": mile.number, "reason": reason }),
-                client_ip: Some(&ip),
-            },
-            now,
-        )
-        .await?;
+    if !miles::void_mile(&mut *tx, id, &reason, act.me.id, act.now).await? {
+        return act.refused("This mile was already voided.", &to).await;
     }
-    tx.commit().await?;
-    let text = if voided {
-        format!(
-            "Mile {} is voided; its number stays retired.",
-            with_commas(mile.number.into())
-        )
-    } else {
-        "This mile was already voided.".to_string()
+    let number = with_commas(mile.number.into());
+    let change = Change {
+        action: "mile.voided",
+        entity_type: "mile",
+        entity_id: id.to_string(),
+        summary: format!("{} voided mile {number}: {reason}", act.me.email),
+        details: json!({ "number": mile.number, "reason": reason }),
     };
-    flash(
-        &session,
-        if voided { FlashKind::Success } else { FlashKind::Error },
-        text,
+    act.commit(
+        tx,
+        change,
+        format!("Mile {number} is voided; its number stays retired."),
+        &to,
     )
-    .await?;
-    Ok(Redirect::to(&format!("/staff/miles/{id}")).into_response())
+    .await
 }

@@ -11,20 +11,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::model::{MileDetails, MileForm, RunStatus, ordinal, with_commas};
-use super::queries::{self, NewMile, Run, Runner};
+use super::mile_queries::{self as miles, NewMile};
+use super::model::{MileDetails, MileForm, RunStatus};
+use super::queries::{self, Run, Runner};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::{SessionUser, Staff};
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::heroes::model::{Hero, Service};
 use crate::heroes::queries::{self as heroes, StaffRow};
 use crate::state::AppState;
-use crate::web::client::ClientIp;
+use crate::vocab::numbers::{ordinal, with_commas};
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash, render, render_status};
+use crate::web::{Layout, render, render_status};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -107,20 +107,10 @@ async fn prefilled(
     run: Option<&Run>,
     runners: &[Runner],
 ) -> Result<MileForm, AppError> {
-    let last = sqlx::query!("select place, runner_id from miles order by created_at desc limit 1")
-        .fetch_optional(&state.pool)
-        .await?;
+    let last = miles::last_mile(&state.pool).await?;
     let own_runner = queries::runner_of_user(&state.pool, me.id).await?;
     let run_runner = match run {
-        Some(run) => {
-            sqlx::query_scalar!(
-                "select rr.runner_id from run_runners rr join runners r on r.id = rr.runner_id
-             where rr.run_id = $1 and r.active order by r.name limit 1",
-                run.id
-            )
-            .fetch_optional(&state.pool)
-            .await?
-        }
+        Some(run) => queries::first_runner_of_run(&state.pool, run.id).await?,
         None => None,
     };
     // Only a runner who may still run is put forward (not one who stopped or aged out).
@@ -152,19 +142,13 @@ async fn prefilled(
     })
 }
 
-pub async fn save(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<MileForm>,
-) -> Result<Response, AppError> {
+pub async fn save(act: Acting<Staff>, Form(form): Form<MileForm>) -> Result<Response, AppError> {
+    let state = &act.state;
     let form_key: Uuid = form
         .form_key
         .parse()
         .map_err(|_| AppError::BadRequest("This form is out of date. Open the mile form again.".into()))?;
-    if let Some(existing) = queries::mile_by_form_key(&state.pool, form_key).await? {
+    if let Some(existing) = miles::mile_by_form_key(&state.pool, form_key).await? {
         return Ok(Redirect::to(&format!("/staff/miles/{existing}")).into_response());
     }
     let today = state.today();
@@ -180,29 +164,26 @@ pub async fn save(
     let mut errors = FormErrors::default();
     let details = MileDetails::parse(&form, today).map_err(|e| errors = e).ok();
     let existing = match &hero {
-        Some(hero) => queries::miles_of_hero(&state.pool, hero.id)
+        Some(hero) => miles::miles_of_hero(&state.pool, hero.id)
             .await?
             .first()
             .map(|m| m.number),
         None => None,
     };
-    check(
-        &mut errors,
-        hero.as_ref(),
-        run.as_ref(),
-        details.as_ref(),
-        &runners,
+    let found = Found {
+        hero: hero.as_ref(),
+        run: run.as_ref(),
+        runners: &runners,
         existing,
-        &form,
-        today.year(),
-    );
+    };
+    check(&mut errors, &found, details.as_ref(), &form, today.year());
     let (Some(hero), Some(details), true) = (hero.clone(), details, errors.is_empty()) else {
         // A double tap whose twin has just been saved: show the saved mile.
-        if let Some(saved) = queries::mile_by_form_key(&state.pool, form_key).await? {
+        if let Some(saved) = miles::mile_by_form_key(&state.pool, form_key).await? {
             return Ok(Redirect::to(&format!("/staff/miles/{saved}")).into_response());
         }
         let page = MilePage {
-            layout,
+            layout: act.layout(),
             form,
             errors,
             hero,
@@ -217,14 +198,14 @@ pub async fn save(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
 
-    let now = state.now();
+    let now = act.now;
     let mut tx = state.pool.begin().await?;
-    let number = queries::next_number(&mut tx, "mile").await?;
+    let number = miles::next_number(&mut tx, "mile").await?;
     // Saves are serialised by the counter's lock: look again for a mile another
     // member of staff has just logged for this hero.
     if form.second_mile.is_none()
-        && let Some(theirs) = queries::miles_of_hero(&mut *tx, hero.id).await?.first()
-        && queries::mile_by_form_key(&mut *tx, form_key).await?.is_none()
+        && let Some(theirs) = miles::miles_of_hero(&mut *tx, hero.id).await?.first()
+        && miles::mile_by_form_key(&mut *tx, form_key).await?.is_none()
     {
         tx.rollback().await?;
         errors.add(
@@ -236,7 +217,7 @@ pub async fn save(
             ),
         );
         let page = MilePage {
-            layout,
+            layout: act.layout(),
             existing_mile: Some(theirs.number),
             form,
             errors,
@@ -251,7 +232,7 @@ pub async fn save(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let k9_number = match hero.service {
-        Service::K9 => Some(queries::next_number(&mut tx, "k9").await?),
+        Service::K9 => Some(miles::next_number(&mut tx, "k9").await?),
         _ => None,
     };
     let new = NewMile {
@@ -262,75 +243,55 @@ pub async fn save(
         details: &details,
         form_key,
     };
-    let Some(id) = queries::insert_mile(&mut tx, &new, me.id, now).await? else {
+    let Some(id) = miles::insert_mile(&mut tx, &new, act.me.id, now).await? else {
         // The same form was saved by a parallel request: give the numbers back.
         tx.rollback().await?;
-        let existing = queries::mile_by_form_key(&state.pool, form_key)
+        let existing = miles::mile_by_form_key(&state.pool, form_key)
             .await?
             .ok_or(AppError::NotFound)?;
         return Ok(Redirect::to(&format!("/staff/miles/{existing}")).into_response());
     };
     if let Some(run) = &run {
-        // A run is completed once every hero it honours has a mile.
-        sqlx::query!(
-            "update runs set status = 'completed', completed_on = $2, updated_at = $3, updated_by = $4
-             where id = $1 and status = 'scheduled'
-               and not exists (select 1 from run_heroes rh where rh.run_id = $1
-                               and not exists (select 1 from miles m where m.hero_id = rh.hero_id and m.voided_at is null))",
-            run.id,
-            details.run_date,
-            now,
-            me.id
-        )
-        .execute(&mut *tx)
-        .await?;
+        queries::complete_run_if_done(&mut tx, run.id, details.run_date, act.me.id, now).await?;
     }
     // The flag carried on this mile starts its way in the same transaction.
-    crate::flags::create_for_mile(&mut tx, id, &hero, &me, &ip, now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "mile.logged",
-            entity_type: "mile",
-            entity_id: Some(id.to_string()),
-            summary: format!(
-                "{} logged mile {} for {}",
-                me.email,
-                with_commas(number.into()),
-                hero.full_name
-            ),
-            details: json!({ "number": number, "k9_number": k9_number, "hero_id": hero.id, "details": details }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::flags::create_for_mile(&mut tx, id, &hero, &act).await?;
+    let change = Change {
+        action: "mile.logged",
+        entity_type: "mile",
+        entity_id: id.to_string(),
+        summary: format!(
+            "{} logged mile {} for {}",
+            act.me.email,
+            with_commas(number.into()),
+            hero.full_name
+        ),
+        details: json!({ "number": number, "k9_number": k9_number, "hero_id": hero.id, "details": details }),
+    };
     let k9 = k9_number
         .map(|n| format!(" (the {} K9)", ordinal(n.into())))
         .unwrap_or_default();
-    flash(
-        &session,
-        FlashKind::Success,
-        format!("Mile {} logged for {}{k9}.", with_commas(number.into()), hero.full_name),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/staff/miles/{id}")).into_response())
+    let message = format!("Mile {} logged for {}{k9}.", with_commas(number.into()), hero.full_name);
+    act.commit(tx, change, message, &format!("/staff/miles/{id}")).await
+}
+
+/// What the database says about the form's hero, run and runners.
+struct Found<'a> {
+    hero: Option<&'a Hero>,
+    run: Option<&'a Run>,
+    runners: &'a [Runner],
+    /// The hero's mile already logged, if any.
+    existing: Option<i32>,
 }
 
 /// The rules that need the database's answers: the hero, the run, the runner.
-#[allow(clippy::too_many_arguments)]
-fn check(
-    errors: &mut FormErrors,
-    hero: Option<&Hero>,
-    run: Option<&Run>,
-    details: Option<&MileDetails>,
-    runners: &[Runner],
-    existing: Option<i32>,
-    form: &MileForm,
-    this_year: i32,
-) {
+fn check(errors: &mut FormErrors, found: &Found, details: Option<&MileDetails>, form: &MileForm, this_year: i32) {
+    let Found {
+        hero,
+        run,
+        runners,
+        existing,
+    } = *found;
     match hero {
         None => errors.add("hero_id", "Choose the hero this mile honours."),
         Some(hero) if !hero.is_confirmed() => errors.add(

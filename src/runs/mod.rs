@@ -2,6 +2,7 @@
 //! hero from a phone at the track, its corrections and voiding, and the backlog
 //! of confirmed heroes still waiting for their mile.
 
+pub mod mile_queries;
 pub mod mile_record;
 pub mod miles;
 pub mod model;

@@ -1,10 +1,11 @@
-//! SQL for runners, runs and miles.
+//! SQL for runners, runs and the backlog of heroes waiting for their mile (the
+//! miles themselves are in `mile_queries`).
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use super::model::{MileDetails, RunDetails, RunStatus};
+use super::model::{RunDetails, RunStatus};
 
 pub struct Runner {
     pub id: Uuid,
@@ -42,6 +43,40 @@ pub async fn runner_of_user(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Res
     sqlx::query_scalar!("select id from runners where user_id = $1 and active", user_id)
         .fetch_optional(db)
         .await
+}
+
+/// A runner as saved from the runners form.
+pub struct NewRunner<'a> {
+    pub name: &'a str,
+    pub birth_year: Option<i16>,
+    pub active: bool,
+    pub user_id: Option<Uuid>,
+}
+
+/// Adds a runner, or changes the one `editing` names; its id. Two runners with
+/// one name, or one account, are refused by their unique keys.
+pub async fn save_runner(
+    db: impl PgExecutor<'_>,
+    editing: Option<Uuid>,
+    runner: &NewRunner<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar!(
+        "insert into runners (id, name, birth_year, active, user_id, created_at, updated_at)
+         values (coalesce($1::uuid, $2::uuid), $3, $4, $5, $6, $7, $7)
+         on conflict (id) do update set name = excluded.name, birth_year = excluded.birth_year,
+             active = excluded.active, user_id = excluded.user_id, updated_at = excluded.updated_at
+         returning id",
+        editing,
+        Uuid::now_v7(),
+        runner.name,
+        runner.birth_year,
+        runner.active,
+        runner.user_id,
+        now
+    )
+    .fetch_one(db)
+    .await
 }
 
 pub struct Run {
@@ -169,156 +204,6 @@ pub async fn run_runner_names(db: impl PgExecutor<'_>, run_id: Uuid) -> sqlx::Re
     .await
 }
 
-pub struct Mile {
-    pub id: Uuid,
-    pub number: i32,
-    pub k9_number: Option<i32>,
-    pub hero_id: Uuid,
-    pub hero_name: String,
-    pub run_id: Option<Uuid>,
-    pub runner_id: Uuid,
-    pub runner_name: String,
-    pub run_date: NaiveDate,
-    pub place: String,
-    pub laps: i16,
-    pub duration_seconds: i32,
-    pub weather: String,
-    pub video_url: String,
-    pub briefing: bool,
-    pub prayer_before: bool,
-    pub flag_carried: bool,
-    pub prayer_after: bool,
-    pub moment_of_silence: bool,
-    pub void_reason: Option<String>,
-}
-
-pub async fn find_mile(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Mile>> {
-    sqlx::query_as!(
-        Mile,
-        r#"select m.id, m.number, m.k9_number, m.hero_id, h.full_name as hero_name, m.run_id, m.runner_id,
-                  r.name as runner_name, m.run_date, m.place, m.laps, m.duration_seconds, m.weather, m.video_url,
-                  m.briefing, m.prayer_before, m.flag_carried, m.prayer_after, m.moment_of_silence, m.void_reason
-           from miles m join heroes h on h.id = m.hero_id join runners r on r.id = m.runner_id
-           where m.id = $1"#,
-        id
-    )
-    .fetch_optional(db)
-    .await
-}
-
-/// A hero's miles that stand (not voided), first first.
-pub async fn miles_of_hero(db: impl PgExecutor<'_>, hero_id: Uuid) -> sqlx::Result<Vec<Mile>> {
-    sqlx::query_as!(
-        Mile,
-        r#"select m.id, m.number, m.k9_number, m.hero_id, h.full_name as hero_name, m.run_id, m.runner_id,
-                  r.name as runner_name, m.run_date, m.place, m.laps, m.duration_seconds, m.weather, m.video_url,
-                  m.briefing, m.prayer_before, m.flag_carried, m.prayer_after, m.moment_of_silence, m.void_reason
-           from miles m join heroes h on h.id = m.hero_id join runners r on r.id = m.runner_id
-           where m.hero_id = $1 and m.voided_at is null order by m.number"#,
-        hero_id
-    )
-    .fetch_all(db)
-    .await
-}
-
-pub async fn mile_by_form_key(db: impl PgExecutor<'_>, key: Uuid) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar!("select id from miles where form_key = $1", key)
-        .fetch_optional(db)
-        .await
-}
-
-/// Takes the next number of a sequence, holding its lock until the transaction ends.
-pub async fn next_number(conn: &mut sqlx::PgConnection, sequence: &str) -> sqlx::Result<i32> {
-    sqlx::query_scalar!(
-        "update mile_counters set last_value = last_value + 1 where name = $1 returning last_value",
-        sequence
-    )
-    .fetch_one(conn)
-    .await
-}
-
-pub struct NewMile<'a> {
-    pub number: i32,
-    pub k9_number: Option<i32>,
-    pub hero_id: Uuid,
-    pub run_id: Option<Uuid>,
-    pub details: &'a MileDetails,
-    pub form_key: Uuid,
-}
-
-/// Inserts the mile; `None` when this form was already saved (its key exists).
-pub async fn insert_mile(
-    conn: &mut sqlx::PgConnection,
-    mile: &NewMile<'_>,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Option<Uuid>> {
-    let d = mile.details;
-    sqlx::query_scalar!(
-        "insert into miles (id, number, k9_number, hero_id, run_id, runner_id, run_date, place, laps,
-                            duration_seconds, weather, video_url, briefing, prayer_before, flag_carried,
-                            prayer_after, moment_of_silence, form_key, created_at, created_by, updated_at, updated_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $20)
-         on conflict (form_key) do nothing
-         returning id",
-        Uuid::now_v7(),
-        mile.number,
-        mile.k9_number,
-        mile.hero_id,
-        mile.run_id,
-        d.runner_id,
-        d.run_date,
-        d.place,
-        d.laps,
-        d.duration.0,
-        d.weather,
-        d.video_url,
-        d.briefing,
-        d.prayer_before,
-        d.flag_carried,
-        d.prayer_after,
-        d.moment_of_silence,
-        mile.form_key,
-        now,
-        actor
-    )
-    .fetch_optional(conn)
-    .await
-}
-
-pub async fn update_mile(
-    db: impl PgExecutor<'_>,
-    id: Uuid,
-    d: &MileDetails,
-    actor: Uuid,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update miles set runner_id = $2, run_date = $3, place = $4, laps = $5, duration_seconds = $6, weather = $7,
-                video_url = $8, briefing = $9, prayer_before = $10, flag_carried = $11, prayer_after = $12,
-                moment_of_silence = $13, updated_at = $14, updated_by = $15
-         where id = $1",
-        id,
-        d.runner_id,
-        d.run_date,
-        d.place,
-        d.laps,
-        d.duration.0,
-        d.weather,
-        d.video_url,
-        d.briefing,
-        d.prayer_before,
-        d.flag_carried,
-        d.prayer_after,
-        d.moment_of_silence,
-        now,
-        actor
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 pub struct BacklogHero {
     pub id: Uuid,
     pub full_name: String,
@@ -356,8 +241,58 @@ pub async fn backlog_count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     .await
 }
 
-pub async fn count_miles(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(r#"select count(*) as "count!" from miles where voided_at is null"#)
-        .fetch_one(db)
-        .await
+/// The first active runner of a run, by name.
+pub async fn first_runner_of_run(db: impl PgExecutor<'_>, run_id: Uuid) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        "select rr.runner_id from run_runners rr join runners r on r.id = rr.runner_id
+         where rr.run_id = $1 and r.active order by r.name limit 1",
+        run_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// A run is completed once every hero it honours has a mile (on the day of the
+/// mile that completes it); a run already completed or cancelled is left alone.
+pub async fn complete_run_if_done(
+    conn: &mut sqlx::PgConnection,
+    run_id: Uuid,
+    on: NaiveDate,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update runs set status = 'completed', completed_on = $2, updated_at = $3, updated_by = $4
+         where id = $1 and status = 'scheduled'
+           and not exists (select 1 from run_heroes rh where rh.run_id = $1
+                           and not exists (select 1 from miles m where m.hero_id = rh.hero_id and m.voided_at is null))",
+        run_id,
+        on,
+        now,
+        actor
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Cancels a scheduled run; `false` when it is not scheduled (any more).
+pub async fn cancel_run(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    reason: &str,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update runs set status = 'cancelled', cancel_reason = $2, updated_at = $3, updated_by = $4
+         where id = $1 and status = 'scheduled'",
+        id,
+        reason,
+        now,
+        actor
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

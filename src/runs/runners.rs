@@ -6,23 +6,21 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::queries::{self, Runner};
+use super::queries::{self, NewRunner, Runner};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::model::User;
 use crate::accounts::queries as accounts;
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
-use crate::error::AppError;
+use crate::error::{AppError, OnConstraint};
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
-use crate::web::{FlashKind, Layout, PathIds, flash, render, render_status};
+use crate::web::{Layout, PathIds, render, render_status};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -86,14 +84,11 @@ pub async fn list(
 
 /// Creates a runner (`/staff/runners`) or updates one (`/staff/runners/{id}`).
 pub async fn save(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    act: Acting<Staff>,
     PathIds(ids): PathIds,
     Form(form): Form<RunnerForm>,
 ) -> Result<Response, AppError> {
+    let state = &act.state;
     let editing = ids.first().copied();
     let this_year = state.today().year();
     let mut errors = FormErrors::default();
@@ -119,84 +114,64 @@ pub async fn save(
         ),
     };
     let (Some(name), Some(birth_year), Some(user_id)) = (name, birth_year, user_id) else {
-        let page = RunnersPage {
-            layout,
-            runners: queries::runners(&state.pool).await?,
-            users: accounts::list(&state.pool).await?,
-            form,
-            errors,
-            editing,
-            this_year,
-        };
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return again(&act, form, errors, editing).await;
     };
-    let now = state.now();
+    let now = act.now;
     let active = form.active.is_some();
     let mut tx = state.pool.begin().await?;
-    let saved = sqlx::query_scalar!(
-        "insert into runners (id, name, birth_year, active, user_id, created_at, updated_at)
-         values (coalesce($1::uuid, $2::uuid), $3, $4, $5, $6, $7, $7)
-         on conflict (id) do update set name = excluded.name, birth_year = excluded.birth_year,
-             active = excluded.active, user_id = excluded.user_id, updated_at = excluded.updated_at
-         returning id",
-        editing,
-        Uuid::now_v7(),
-        name,
+    let runner = NewRunner {
+        name: &name,
         birth_year,
         active,
         user_id,
-        now
-    )
-    .fetch_one(&mut *tx)
-    .await;
-    let id = match saved {
-        Ok(id) => id,
-        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            let field = if db.constraint() == Some("runners_user_id_key") {
-                "user_id"
-            } else {
-                "name"
-            };
-            errors.add(
-                field,
-                if field == "name" {
-                    "A runner with this name already exists."
-                } else {
-                    "This account already belongs to another runner."
-                },
-            );
-            let page = RunnersPage {
-                layout,
-                runners: queries::runners(&state.pool).await?,
-                users: accounts::list(&state.pool).await?,
-                form,
-                errors,
-                editing,
-                this_year,
-            };
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-        Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: if editing.is_some() {
-                "runner.updated"
-            } else {
-                "runner.created"
-            },
-            entity_type: "runner",
-            entity_id: Some(id.to_string()),
-            summary: format!("{} saved runner {name}", me.email),
-            details: json!({ "active": active, "birth_year": birth_year }),
-            client_ip: Some(&ip),
+    let refusal = |key: &str| {
+        Some(if key == "runners_user_id_key" {
+            ("user_id", "This account already belongs to another runner.")
+        } else {
+            ("name", "A runner with this name already exists.")
+        })
+    };
+    let id = match queries::save_runner(&mut *tx, editing, &runner, now)
+        .await
+        .on_constraint(refusal)?
+    {
+        Ok(id) => id,
+        Err((field, message)) => {
+            errors.add(field, message);
+            return again(&act, form, errors, editing).await;
+        }
+    };
+    let change = Change {
+        action: if editing.is_some() {
+            "runner.updated"
+        } else {
+            "runner.created"
         },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, format!("Runner {name} saved.")).await?;
-    Ok(Redirect::to("/staff/runners").into_response())
+        entity_type: "runner",
+        entity_id: id.to_string(),
+        summary: format!("{} saved runner {name}", act.me.email),
+        details: json!({ "active": active, "birth_year": birth_year }),
+    };
+    act.commit(tx, change, format!("Runner {name} saved."), "/staff/runners")
+        .await
+}
+
+/// The runners page again, with the form's mistakes: status 422.
+async fn again(
+    act: &Acting<Staff>,
+    form: RunnerForm,
+    errors: FormErrors,
+    editing: Option<Uuid>,
+) -> Result<Response, AppError> {
+    let page = RunnersPage {
+        layout: act.layout(),
+        runners: queries::runners(&act.state.pool).await?,
+        users: accounts::list(&act.state.pool).await?,
+        form,
+        errors,
+        editing,
+        this_year: act.state.today().year(),
+    };
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

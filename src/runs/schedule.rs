@@ -5,24 +5,23 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use axum_extra::extract::Query;
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::model::{RunDetails, RunForm, RunStatus};
 use super::queries::{self, BacklogHero, Run, RunHero, Runner};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
 use crate::error::AppError;
+use crate::heroes::queries as hero_queries;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
-use crate::web::forms::{FormErrors, plain_text};
-use crate::web::{FlashKind, Layout, PathId, flash, render, render_status};
+use crate::web::forms::{FormErrors, ReasonForm};
+use crate::web::{Layout, PathId, render, render_status};
 
 #[derive(Template)]
 #[template(path = "runs/list.html")]
@@ -111,14 +110,8 @@ pub async fn new_form(
     })
 }
 
-pub async fn create(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<ScheduleForm>,
-) -> Result<Response, AppError> {
+pub async fn create(act: Acting<Staff>, Form(form): Form<ScheduleForm>) -> Result<Response, AppError> {
+    let state = &act.state;
     let mut errors = FormErrors::default();
     let details = RunDetails::parse(&form.run_form()).map_err(|e| errors = e).ok();
     let heroes: Vec<Uuid> = form.hero.iter().filter_map(|h| h.parse().ok()).collect();
@@ -129,18 +122,13 @@ pub async fn create(
     if runners.len() != form.runner.len() {
         errors.add("runner", "Choose runners from the list.");
     }
-    let confirmed = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from heroes where id = any($1) and confirmed_at is not null"#,
-        &heroes
-    )
-    .fetch_one(&state.pool)
-    .await?;
+    let confirmed = hero_queries::count_confirmed(&state.pool, &heroes).await?;
     if usize::try_from(confirmed).unwrap_or(0) != heroes.len() {
         errors.add("hero", "Only confirmed heroes can be honoured by a run.");
     }
     let (Some(details), true) = (details, errors.is_empty()) else {
         let page = NewPage {
-            layout,
+            layout: act.layout(),
             backlog: queries::backlog(&state.pool, 200).await?,
             runners: queries::runners(&state.pool).await?,
             form,
@@ -149,34 +137,21 @@ pub async fn create(
         };
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let now = state.now();
+    let now = act.now;
     let mut tx = state.pool.begin().await?;
-    let id = queries::insert_run(&mut tx, &details, &heroes, &runners, me.id, now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "run.scheduled",
-            entity_type: "run",
-            entity_id: Some(id.to_string()),
-            summary: format!(
-                "{} scheduled a run on {} at {}",
-                me.email, details.run_date, details.place
-            ),
-            details: json!({ "heroes": heroes, "runners": runners }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        format!("Run scheduled for {}.", details.run_date.format("%-d %B %Y")),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/staff/runs/{id}")).into_response())
+    let id = queries::insert_run(&mut tx, &details, &heroes, &runners, act.me.id, now).await?;
+    let change = Change {
+        action: "run.scheduled",
+        entity_type: "run",
+        entity_id: id.to_string(),
+        summary: format!(
+            "{} scheduled a run on {} at {}",
+            act.me.email, details.run_date, details.place
+        ),
+        details: json!({ "heroes": heroes, "runners": runners }),
+    };
+    let message = format!("Run scheduled for {}.", details.run_date.format("%-d %B %Y"));
+    act.commit(tx, change, message, &format!("/staff/runs/{id}")).await
 }
 
 #[derive(Template)]
@@ -213,29 +188,20 @@ pub async fn show(
     })
 }
 
-#[derive(Deserialize)]
-pub struct CancelForm {
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn cancel(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    act: Acting<Staff>,
     PathId(id): PathId,
-    Form(form): Form<CancelForm>,
+    Form(form): Form<ReasonForm>,
 ) -> Result<Response, AppError> {
+    let state = &act.state;
     let run = queries::find_run(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let reason = match plain_text(&form.reason, "Reason", 500, true) {
+    let reason = match form.reason() {
         Ok(reason) => reason,
         Err(message) => {
             let heroes = queries::run_heroes(&state.pool, id).await?;
             let runners = queries::run_runner_names(&state.pool, id).await?;
             let page = ShowPage {
-                layout,
+                layout: act.layout(),
                 run,
                 heroes,
                 runners,
@@ -244,44 +210,19 @@ pub async fn cancel(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let now = state.now();
     let mut tx = state.pool.begin().await?;
-    let cancelled = sqlx::query!(
-        "update runs set status = 'cancelled', cancel_reason = $2, updated_at = $3, updated_by = $4
-         where id = $1 and status = 'scheduled'",
-        id,
-        reason,
-        now,
-        me.id
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if cancelled {
-        audit::record(
-            &mut *tx,
-            Event {
-                actor_id: Some(me.id),
-                action: "run.cancelled",
-                entity_type: "run",
-                entity_id: Some(id.to_string()),
-                summary: format!("{} cancelled the run of {}: {reason}", me.email, run.run_date),
-                details: json!({ "reason": reason }),
-                client_ip: Some(&ip),
-            },
-            now,
-        )
-        .await?;
+    let to = format!("/staff/runs/{id}");
+    if !queries::cancel_run(&mut *tx, id, &reason, act.me.id, act.now).await? {
+        return act.refused("Only a scheduled run can be cancelled.", &to).await;
     }
-    tx.commit().await?;
-    let (kind, text) = if cancelled {
-        (FlashKind::Success, "Run cancelled.")
-    } else {
-        (FlashKind::Error, "Only a scheduled run can be cancelled.")
+    let change = Change {
+        action: "run.cancelled",
+        entity_type: "run",
+        entity_id: id.to_string(),
+        summary: format!("{} cancelled the run of {}: {reason}", act.me.email, run.run_date),
+        details: json!({ "reason": reason }),
     };
-    flash(&session, kind, text).await?;
-    Ok(Redirect::to(&format!("/staff/runs/{id}")).into_response())
+    act.commit(tx, change, "Run cancelled.", &to).await
 }
 
 #[derive(Template)]

@@ -22,7 +22,7 @@ use bytes::Bytes;
 use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
-use crate::accounts::session::is_session_cookie;
+use crate::web::cookie::is_session_cookie;
 
 /// Paths whose pages are the same for every visitor (and the home page and the
 /// public grant totals, matched exactly).

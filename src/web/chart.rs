@@ -2,7 +2,7 @@
 //! crate): the geometry of each column and of the value axis, in SVG user
 //! units. Templates draw the shapes and always give the same numbers as a table.
 
-use crate::runs::model::with_commas;
+use crate::vocab::numbers::with_commas;
 
 /// The drawing area of a column chart.
 #[derive(Clone, Copy, Debug)]

@@ -1,6 +1,9 @@
-//! Form mistakes, kept per field so each message is shown beside its field.
+//! Form mistakes, kept per field so each message is shown beside its field, and
+//! the small forms several areas share.
 
 use std::collections::BTreeMap;
+
+use serde::Deserialize;
 
 #[derive(Debug, Default, Clone)]
 pub struct FormErrors(BTreeMap<&'static str, String>);
@@ -53,4 +56,18 @@ pub fn plain_text(value: &str, label: &str, max: usize, required: bool) -> Resul
         ));
     }
     Ok(value.to_string())
+}
+
+/// A form that asks only why (cancelling a run, voiding a mile).
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+impl ReasonForm {
+    /// The reason given: required, at most 500 characters of plain text.
+    pub fn reason(&self) -> Result<String, String> {
+        plain_text(&self.reason, "Reason", 500, true)
+    }
 }

@@ -6,8 +6,10 @@ pub mod assets;
 pub mod cache;
 pub mod chart;
 pub mod client;
+pub mod cookie;
 pub mod export;
 pub mod forms;
+pub mod layout;
 pub mod rate_limit;
 pub mod refusals;
 pub mod request_id;
@@ -18,10 +20,9 @@ use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::accounts::session::{CurrentUser, SessionUser};
+pub use self::layout::{Flash, FlashKind, Layout, Viewer};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -33,24 +34,6 @@ pub fn render<T: Template>(page: &T) -> Result<Response, AppError> {
 /// Renders a page with the given status (422 for a form returned with its mistakes).
 pub fn render_status<T: Template>(status: StatusCode, page: &T) -> Result<Response, AppError> {
     Ok((status, Html(page.render()?)).into_response())
-}
-
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub enum FlashKind {
-    Success,
-    Error,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Flash {
-    pub kind: FlashKind,
-    pub text: String,
-}
-
-impl Flash {
-    pub fn is_error(&self) -> bool {
-        self.kind == FlashKind::Error
-    }
 }
 
 const FLASH_KEY: &str = "flash";
@@ -66,45 +49,20 @@ pub async fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) 
     Ok(())
 }
 
-/// What the layout needs: who is looking (for the navigation) and the messages
-/// waiting for them. Taking it as an extractor also consumes the flash messages.
-pub struct Layout {
-    pub user: Option<SessionUser>,
-    pub flashes: Vec<Flash>,
-    /// Demo data: every page carries a notice.
-    pub demo: bool,
-}
-
-impl Layout {
-    /// For pages rendered outside a session (error pages).
-    pub fn plain() -> Self {
-        Layout {
-            user: None,
-            flashes: Vec::new(),
-            demo: false,
-        }
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(SessionUser::is_admin)
-    }
-
-    /// Forms for actions that need a recent second factor show a code field.
-    pub fn needs_code(&self) -> bool {
-        self.user.as_ref().is_some_and(SessionUser::needs_code)
-    }
+/// Takes the messages waiting for this session, to show them on this page.
+pub async fn take_flashes(session: &Session) -> Result<Vec<Flash>, AppError> {
+    Ok(session.remove::<Vec<Flash>>(FLASH_KEY).await?.unwrap_or_default())
 }
 
 impl FromRequestParts<AppState> for Layout {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let user = CurrentUser::from_request_parts(parts, state).await?.0;
+        // Accounts describes the signed-in person on each request; visitors have none.
+        let user = parts.extensions.get::<Viewer>().cloned();
         let flashes = match parts.extensions.get::<Session>() {
             // Only a browser that already has a session can have messages waiting.
-            Some(session) if user.is_some() || session.id().is_some() => {
-                session.remove::<Vec<Flash>>(FLASH_KEY).await?.unwrap_or_default()
-            }
+            Some(session) if user.is_some() || session.id().is_some() => take_flashes(session).await?,
             _ => Vec::new(),
         };
         Ok(Layout {
@@ -113,15 +71,6 @@ impl FromRequestParts<AppState> for Layout {
             demo: state.demo,
         })
     }
-}
-
-/// The error page template, shared by every error status.
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage<'a> {
-    pub layout: Layout,
-    pub title: &'a str,
-    pub message: &'a str,
 }
 
 /// The record ids in the path; an id that cannot be one is a missing page, not a 400.

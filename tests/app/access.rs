@@ -4,7 +4,7 @@
 use axum::http::Method;
 use sqlx::PgPool;
 
-use crate::helpers::{Role, TestApp, location};
+use crate::helpers::{NewGrant, NewHero, Role, TestApp, location};
 
 /// Who may use a route: anyone (with the status a GET gets, the same for every
 /// role), signed-in staff (admins too), or admins only.
@@ -148,15 +148,16 @@ fn signed_in_routes() -> Vec<(Method, &'static str, Access)> {
 /// shortlisted grant application.
 pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     let target = app.create_user("target@example.org", "Tara Target", Role::Staff).await;
-    let hero = uuid::Uuid::now_v7();
-    sqlx::query(
-        "insert into heroes (id, full_name, agency, country, region, service, end_of_watch, cause, created_at, updated_at)
-         values ($1, 'Ann Smith', 'Springfield PD', 'US', 'IL', 'police', '2020-01-05', 'fall', now(), now())",
-    )
-    .bind(hero)
-    .execute(&app.pool)
-    .await
-    .expect("hero");
+    let hero = app
+        .hero(NewHero {
+            agency: "Springfield PD",
+            region: "IL",
+            end_of_watch: "2020-01-05",
+            cause: "fall",
+            confirmed: false,
+            ..NewHero::default()
+        })
+        .await;
     let contact = uuid::Uuid::now_v7();
     sqlx::query(
         "insert into hero_contacts (id, hero_id, kind, name, created_at, updated_at)
@@ -167,40 +168,21 @@ pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     .execute(&app.pool)
     .await
     .expect("contact");
-    let (runner, run, mile) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
-    sqlx::query("insert into runners (id, name, created_at, updated_at) values ($1, 'Zechariah', now(), now())")
-        .bind(runner)
-        .execute(&app.pool)
-        .await
-        .expect("runner");
+    let runner = app.runner("Zechariah").await;
+    let run = uuid::Uuid::now_v7();
     sqlx::query("insert into runs (id, run_date, place, created_at, updated_at) values ($1, '2026-11-23', 'Track', now(), now())")
         .bind(run)
         .execute(&app.pool)
         .await
         .expect("run");
-    sqlx::query(
-        "insert into miles (id, number, hero_id, runner_id, run_date, place, laps, duration_seconds, form_key,
-                            created_at, updated_at)
-         values ($1, 1, $2, $3, '2026-11-23', 'Track', 7, 495, gen_random_uuid(), now(), now())",
-    )
-    .bind(mile)
-    .bind(hero)
-    .bind(runner)
-    .execute(&app.pool)
-    .await
-    .expect("mile");
-    let grant = uuid::Uuid::now_v7();
-    sqlx::query(
-        "insert into grant_applications (id, reference, kind, recipient_name, service, agency, injury_date,
-                                         circumstances, amount_requested_cents, nominator_name, contact_phone,
-                                         status, submitted_at, updated_at)
-         values ($1, 'G-2026-000999', 'injury', 'Lee Morgan', 'police', 'Springfield PD', '2026-10-01',
-                 'Fell during a rescue.', 300000, 'Pat Partner', '555-0100 x12', 'shortlisted', now(), now())",
-    )
-    .bind(grant)
-    .execute(&app.pool)
-    .await
-    .expect("grant application");
+    let mile = app.mile(1, hero, runner, "2026-11-23").await;
+    let grant = app
+        .grant(NewGrant {
+            status: "shortlisted",
+            ..NewGrant::default()
+        })
+        .await
+        .expect("grant application");
     let campaign = uuid::Uuid::now_v7();
     sqlx::query(
         "insert into campaigns (id, hero_id, title, donation_url, goal_cents, opens_on, closes_on, created_at, updated_at)

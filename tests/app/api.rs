@@ -103,12 +103,7 @@ async fn one_hero_comes_with_their_miles_and_nothing_private(pool: PgPool) {
             ("postal_address", "PRIVATE-API-ADDRESS"),
         ])
         .await;
-    let runner = uuid::Uuid::now_v7();
-    sqlx::query("insert into runners (id, name, created_at, updated_at) values ($1, 'Zechariah', now(), now())")
-        .bind(runner)
-        .execute(&app.pool)
-        .await
-        .expect("runner");
+    let runner = app.runner("Zechariah").await;
     staff
         .post("/staff/miles")
         .form(&[

@@ -8,40 +8,25 @@ use honor_mile::flags::model::{Carrier, Step};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::helpers::{Role, TestApp, follow, location, page_text, text_of};
+use crate::helpers::{NewHero, Role, TestApp, follow, location, page_text, text_of};
 
 pub async fn runner(app: &TestApp) -> Uuid {
-    let id = Uuid::now_v7();
-    sqlx::query("insert into runners (id, name, created_at, updated_at) values ($1, 'Zechariah', now(), now())")
-        .bind(id)
-        .execute(&app.pool)
-        .await
-        .expect("runner");
-    id
+    app.runner("Zechariah").await
 }
 
 /// A confirmed hero of `service` from `country` ("US" or "CA").
 pub async fn hero(app: &TestApp, name: &str, service: &str, country: &str) -> Uuid {
-    let id = Uuid::now_v7();
     let region = if country == "CA" { "ON" } else { "FL" };
-    sqlx::query(
-        "insert into heroes (id, full_name, agency, country, region, service, end_of_watch, cause,
-                             confirmed_at, confirmation_source, created_at, updated_at)
-         values ($1, $2, 'Winter Springs PD', $3, $4, $5::hero_service, '2023-01-10', 'gunfire',
-                 now(), 'test', now(), now())",
-    )
-    .bind(id)
-    .bind(name)
-    .bind(country)
-    .bind(region)
-    .bind(service)
-    .execute(&app.pool)
+    app.hero(NewHero {
+        name,
+        country,
+        region,
+        service,
+        ..NewHero::default()
+    })
     .await
-    .expect("hero");
-    id
 }
 
-/// Logs a mile through the staff form, run on `date`; returns its flag.
 pub async fn log_mile(app: &TestApp, staff: &TestServer, hero: Uuid, runner: Uuid, date: &str) -> Uuid {
     let form = [
         ("form_key", Uuid::new_v4().to_string()),

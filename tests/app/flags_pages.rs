@@ -294,19 +294,8 @@ async fn miles_logged_before_flags_existed_get_their_flags(pool: PgPool) {
     let runner = runner(&app).await;
     let police = hero(&app, "Old Police", "police", "US").await;
     let other = hero(&app, "Old Other", "other", "CA").await;
-    for (n, hero) in [police, other].into_iter().enumerate() {
-        sqlx::query(
-            "insert into miles (id, number, hero_id, runner_id, run_date, place, laps, duration_seconds, form_key,
-                                created_at, updated_at)
-             values ($1, $2, $3, $4, '2026-01-05', 'Track', 7, 495, gen_random_uuid(), now(), now())",
-        )
-        .bind(Uuid::now_v7())
-        .bind(i32::try_from(n).expect("small") + 1)
-        .bind(hero)
-        .bind(runner)
-        .execute(&pool)
-        .await
-        .expect("old mile");
+    for (number, hero) in [(1, police), (2, other)] {
+        app.mile(number, hero, runner, "2026-01-05").await;
     }
     let mut all = sqlx::migrate::Migrator::DEFAULT;
     all.migrations = honor_mile::MIGRATOR.iter().cloned().collect::<Vec<_>>().into();

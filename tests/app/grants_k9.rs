@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::grants::{application, enter};
-use crate::helpers::{Role, TestApp, field_value, location, text_of, with};
+use crate::helpers::{NewGrant, Role, TestApp, field_value, location, text_of, with};
 
 /// A valid K9 equipment application.
 pub fn k9_application(recipient: &str, items: &str) -> Vec<(String, String)> {
@@ -110,17 +110,19 @@ async fn items_are_required_for_k9_and_refused_for_other_kinds(pool: PgPool) {
 async fn the_database_holds_the_items_rule_too(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let insert = |kind: &'static str, items: String| {
-        sqlx::query(
-            "insert into grant_applications (id, reference, kind, recipient_name, service, agency, circumstances,
-                                             amount_requested_cents, nominator_name, contact_phone, submitted_at,
-                                             updated_at, items_requested)
-             values (gen_random_uuid(), 'G-2026-' || lpad((floor(random() * 900000) + 100000)::text, 6, '0'),
-                     $1::grant_kind, 'Rex', 'police', 'K9 Unit', 'Needs a vest.', 100000, 'Pat', '555-0100 x1',
-                     now(), now(), $2)",
-        )
-        .bind(kind)
-        .bind(items)
-        .execute(&app.pool)
+        let app = &app;
+        async move {
+            let grant = NewGrant {
+                kind,
+                recipient: "Rex",
+                agency: "K9 Unit",
+                injury_date: None,
+                amount_cents: 100_000,
+                items: &items,
+                ..NewGrant::default()
+            };
+            app.grant(grant).await
+        }
     };
     assert!(insert("k9_equipment", String::new()).await.is_err(), "K9 without items");
     assert!(

@@ -1,7 +1,8 @@
 //! Amounts and months as people type them: parsed exactly, refused with a reason.
 
 use chrono::NaiveDate;
-use honor_mile::grants::money::{Cents, dollars, parse_month};
+use honor_mile::grants::money::parse_month;
+use honor_mile::vocab::money::{Cents, dollars};
 
 #[test]
 fn amounts_people_type_are_read_exactly() {

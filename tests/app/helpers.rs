@@ -351,20 +351,149 @@ impl TestApp {
     /// Inserts confirmed heroes straight into the table (for search and paging tests).
     pub async fn seed_heroes(&self, rows: &[(&str, &str, &str, &str, &str)]) {
         for (name, agency, country, region, eow) in rows {
-            sqlx::query(
-                "insert into heroes (id, full_name, agency, country, region, service, end_of_watch, cause,
-                                     confirmed_at, confirmation_source, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, 'police', $6::date, 'gunfire', now(), 'test', now(), now())",
-            )
-            .bind(Uuid::now_v7())
+            let hero = NewHero {
+                name,
+                agency,
+                country,
+                region,
+                end_of_watch: eow,
+                ..NewHero::default()
+            };
+            self.hero(hero).await;
+        }
+    }
+
+    /// Inserts a hero straight into the table.
+    pub async fn hero(&self, hero: NewHero<'_>) -> Uuid {
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "insert into heroes (id, full_name, agency, country, region, service, end_of_watch, cause,
+                                 confirmed_at, confirmation_source, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6::hero_service, $7::date, $8::hero_cause,
+                     case when $9 then now() end, case when $9 then 'test' end, now(), now())",
+        )
+        .bind(id)
+        .bind(hero.name)
+        .bind(hero.agency)
+        .bind(hero.country)
+        .bind(hero.region)
+        .bind(hero.service)
+        .bind(hero.end_of_watch)
+        .bind(hero.cause)
+        .bind(hero.confirmed)
+        .execute(&self.pool)
+        .await
+        .expect("hero");
+        id
+    }
+
+    /// Inserts a runner straight into the table.
+    pub async fn runner(&self, name: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        sqlx::query("insert into runners (id, name, created_at, updated_at) values ($1, $2, now(), now())")
+            .bind(id)
             .bind(name)
-            .bind(agency)
-            .bind(country)
-            .bind(region)
-            .bind(eow)
             .execute(&self.pool)
             .await
-            .expect("seed hero");
+            .expect("runner");
+        id
+    }
+
+    /// Inserts mile `number` straight into the table: no flag, no audit, as
+    /// before flags existed.
+    pub async fn mile(&self, number: i32, hero: Uuid, runner: Uuid, run_date: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "insert into miles (id, number, hero_id, runner_id, run_date, place, laps, duration_seconds, form_key,
+                                created_at, updated_at)
+             values ($1, $2, $3, $4, $5::date, 'Track', 7, 495, gen_random_uuid(), now(), now())",
+        )
+        .bind(id)
+        .bind(number)
+        .bind(hero)
+        .bind(runner)
+        .bind(run_date)
+        .execute(&self.pool)
+        .await
+        .expect("mile");
+        id
+    }
+
+    /// Inserts a grant application straight into the table; the database's own
+    /// rules may refuse it.
+    pub async fn grant(&self, grant: NewGrant<'_>) -> sqlx::Result<Uuid> {
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "insert into grant_applications (id, reference, kind, recipient_name, service, agency, injury_date,
+                                             circumstances, amount_requested_cents, nominator_name, contact_phone,
+                                             status, submitted_at, updated_at, items_requested)
+             values ($1, 'G-2026-' || lpad((floor(random() * 900000) + 100000)::text, 6, '0'), $2::grant_kind,
+                     $3, 'police', $4, $5::date, 'Fell during a rescue.', $6, 'Pat Partner', '555-0100 x12',
+                     $7::grant_status, now(), now(), $8)",
+        )
+        .bind(id)
+        .bind(grant.kind)
+        .bind(grant.recipient)
+        .bind(grant.agency)
+        .bind(grant.injury_date)
+        .bind(grant.amount_cents)
+        .bind(grant.status)
+        .bind(grant.items)
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+}
+
+/// A hero for [`TestApp::hero`]; the default is a confirmed police officer.
+pub struct NewHero<'a> {
+    pub name: &'a str,
+    pub agency: &'a str,
+    pub country: &'a str,
+    pub region: &'a str,
+    pub service: &'a str,
+    pub end_of_watch: &'a str,
+    pub cause: &'a str,
+    pub confirmed: bool,
+}
+
+impl Default for NewHero<'_> {
+    fn default() -> Self {
+        NewHero {
+            name: "Ann Smith",
+            agency: "Winter Springs PD",
+            country: "US",
+            region: "FL",
+            service: "police",
+            end_of_watch: "2023-01-10",
+            cause: "gunfire",
+            confirmed: true,
+        }
+    }
+}
+
+/// A grant application for [`TestApp::grant`]; the default is an injury grant
+/// waiting for review.
+pub struct NewGrant<'a> {
+    pub kind: &'a str,
+    pub status: &'a str,
+    pub recipient: &'a str,
+    pub agency: &'a str,
+    pub injury_date: Option<&'a str>,
+    pub amount_cents: i64,
+    pub items: &'a str,
+}
+
+impl Default for NewGrant<'_> {
+    fn default() -> Self {
+        NewGrant {
+            kind: "injury",
+            status: "submitted",
+            recipient: "Lee Morgan",
+            agency: "Springfield PD",
+            injury_date: Some("2026-10-01"),
+            amount_cents: 300_000,
+            items: "",
         }
     }
 }

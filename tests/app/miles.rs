@@ -7,35 +7,20 @@ use axum_test::TestServer;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::helpers::{Role, TestApp, follow, location, page_text, text_of};
+use crate::helpers::{NewHero, Role, TestApp, follow, location, page_text, text_of};
 
 async fn runner(app: &TestApp, name: &str) -> Uuid {
-    let id = Uuid::now_v7();
-    sqlx::query("insert into runners (id, name, created_at, updated_at) values ($1, $2, now(), now())")
-        .bind(id)
-        .bind(name)
-        .execute(&app.pool)
-        .await
-        .expect("runner");
-    id
+    app.runner(name).await
 }
 
 async fn hero(app: &TestApp, name: &str, service: &str, confirmed: bool) -> Uuid {
-    let id = Uuid::now_v7();
-    sqlx::query(
-        "insert into heroes (id, full_name, agency, country, region, service, end_of_watch, cause,
-                             confirmed_at, confirmation_source, created_at, updated_at)
-         values ($1, $2, 'Winter Springs PD', 'US', 'FL', $3::hero_service, '2023-01-10', 'gunfire',
-                 case when $4 then now() end, case when $4 then 'test' end, now(), now())",
-    )
-    .bind(id)
-    .bind(name)
-    .bind(service)
-    .bind(confirmed)
-    .execute(&app.pool)
+    app.hero(NewHero {
+        name,
+        service,
+        confirmed,
+        ..NewHero::default()
+    })
     .await
-    .expect("hero");
-    id
 }
 
 /// A form as posted: field names and values.

@@ -143,7 +143,7 @@ pub struct QueueRow {
 
 impl QueueRow {
     pub fn asked(&self) -> String {
-        super::money::dollars(self.amount_requested_cents)
+        crate::vocab::money::dollars(self.amount_requested_cents)
     }
 
     /// How many days an approved grant has waited for its payment, counted in
@@ -161,7 +161,9 @@ impl QueueRow {
     /// "$12,000.00 for November 2026", once approved.
     pub fn approved(&self) -> String {
         match (self.approved_cents, self.grant_month) {
-            (Some(cents), Some(month)) => format!("{} for {}", super::money::dollars(cents), month.format("%B %Y")),
+            (Some(cents), Some(month)) => {
+                format!("{} for {}", crate::vocab::money::dollars(cents), month.format("%B %Y"))
+            }
             _ => String::new(),
         }
     }

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, screenshot, enrol, nextCode,
+  startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, screenshot, enrol, nextCode, signIn,
 } from '../lib/harness.mjs';
 
 const ADMIN_PASSWORD = 'lighthouse saffron meadow 2041';
@@ -88,10 +88,7 @@ test('the first admin sets up, invites a staff member, and both sign in', async 
   await staff.getByLabel('New password again').fill(STAFF_PASSWORD);
   await staff.getByRole('button', { name: 'Set password' }).click();
   await staff.waitForURL(/\/login$/);
-  await staff.getByLabel('Email').fill('runner@example.org');
-  await staff.getByLabel('Password').fill(STAFF_PASSWORD);
-  await staff.getByRole('button', { name: 'Sign in' }).click();
-  await staff.waitForURL(/\/staff$/);
+  await signIn(staff, 'runner@example.org', STAFF_PASSWORD);
   assert.match(await staff.locator('main').innerText(), /Signed in as Riley Runner/);
   assert.equal(await staff.getByRole('link', { name: 'Accounts', exact: true }).count(), 0, 'staff see no admin pages');
   await assertFitsNarrowScreen(staff, 'staff desk on a phone');

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newPage, assertAccessible, assertFitsNarrowScreen, screenshot,
-  setUpAdminAndSignIn, signIn, ADMIN_PASSWORD,
+  setUpAdminAndSignIn, signIn, choosePassword, ADMIN_PASSWORD,
 } from '../lib/harness.mjs';
 
 const SECOND_PASSWORD = 'harbor thistle copper 1987 lantern';
@@ -101,11 +101,7 @@ test('an application becomes a confirmed, paid grant that meets the month', asyn
 
   // The second admin sets a password, signs in and confirms.
   const second = await newPage(browser);
-  await second.goto(link);
-  await second.getByLabel('New password', { exact: true }).fill(SECOND_PASSWORD);
-  await second.getByLabel('New password again').fill(SECOND_PASSWORD);
-  await second.getByRole('button', { name: 'Set password' }).click();
-  await second.waitForURL(/\/login$/);
+  await choosePassword(second, link, SECOND_PASSWORD);
   await signIn(second, 'treasurer@example.org', SECOND_PASSWORD);
   await second.goto(applicationUrl);
   await assertAccessible(second, 'application awaiting confirmation');

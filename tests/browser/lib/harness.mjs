@@ -157,6 +157,16 @@ export async function setUpAdminAndSignIn(page, server) {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
 }
 
+/** Follows an invitation or reset link on `page` and chooses `password`; the
+ * person lands on the sign-in page. */
+export async function choosePassword(page, link, password) {
+  await page.goto(link);
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('New password again').fill(password);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.waitForURL(/\/login$/);
+}
+
 /** Signs in on `page`: the password, then the code from the test's "phone", or
  * for an account that must have a second factor and has none, setting one up. */
 export async function signIn(page, email, password) {

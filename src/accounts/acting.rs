@@ -1,0 +1,156 @@
+//! The person acting in a write, with what every write needs from the request:
+//! the state, the session, the client address, the person and the page layout.
+//! It is built from [`Staff`] or [`Admin`], so the role a handler requires stays
+//! in its signature (`Acting<Staff>`, `Acting<Admin>`), and it carries the closing
+//! steps every write shares: the audit event with actor and address filled in,
+//! the success message with its 303, and the recent-second-factor check.
+
+use std::marker::PhantomData;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{PgExecutor, Postgres, Transaction};
+use tower_sessions::Session;
+
+use super::second_factor::recent_or_code;
+use super::session::{Admin, SessionUser, Staff};
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::client::ClientIp;
+use crate::web::{Flash, FlashKind, Layout, flash, take_flashes};
+
+/// A role extractor an acting person can be built from.
+pub trait RoleGuard: FromRequestParts<AppState, Rejection = AppError> {
+    fn person(self) -> SessionUser;
+}
+
+impl RoleGuard for Staff {
+    fn person(self) -> SessionUser {
+        self.0
+    }
+}
+
+impl RoleGuard for Admin {
+    fn person(self) -> SessionUser {
+        self.0
+    }
+}
+
+/// A signed-in person doing something, in the role `R` requires.
+pub struct Acting<R> {
+    pub state: AppState,
+    pub session: Session,
+    pub ip: String,
+    pub me: SessionUser,
+    /// The request's moment, for the rows it writes and their audit events.
+    pub now: DateTime<Utc>,
+    /// The messages that were waiting, taken for the page this request shows.
+    flashes: Vec<Flash>,
+    role: PhantomData<R>,
+}
+
+impl<R: RoleGuard + Send> FromRequestParts<AppState> for Acting<R> {
+    type Rejection = AppError;
+
+    /// The role comes first, so a visitor is sent to sign in (and staff refused
+    /// an admin's page) before anything else is read.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let me = R::from_request_parts(parts, state).await?.person();
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, why)| AppError::Internal(anyhow::anyhow!("{why}")))?;
+        let flashes = take_flashes(&session).await?;
+        Ok(Acting {
+            state: state.clone(),
+            session,
+            ip,
+            me,
+            now: state.now(),
+            flashes,
+            role: PhantomData,
+        })
+    }
+}
+
+/// What a change did, for the audit trail; who and from where come from [`Acting`].
+pub struct Change<'a> {
+    /// A dotted verb, e.g. `hero.created`.
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: String,
+    pub summary: String,
+    pub details: Value,
+}
+
+impl<R> Acting<R> {
+    /// The layout of a page shown in answer (a form with its mistakes, a refusal).
+    pub fn layout(&self) -> Layout {
+        Layout {
+            user: Some(self.me.viewer()),
+            flashes: self.flashes.clone(),
+            demo: self.state.demo,
+        }
+    }
+
+    /// The audit event of a change this person made.
+    pub fn event<'a>(&'a self, change: Change<'a>) -> Event<'a> {
+        Event {
+            actor_id: Some(self.me.id),
+            action: change.action,
+            entity_type: change.entity_type,
+            entity_id: Some(change.entity_id),
+            summary: change.summary,
+            details: change.details,
+            client_ip: Some(&self.ip),
+        }
+    }
+
+    /// Writes the change's audit event, in the change's own transaction.
+    pub async fn record(&self, db: impl PgExecutor<'_>, change: Change<'_>) -> Result<(), AppError> {
+        audit::record(db, self.event(change), self.now).await?;
+        Ok(())
+    }
+
+    /// Closes a write: its audit event in its transaction, the commit, then the
+    /// success message and the 303 to `to`.
+    pub async fn commit(
+        &self,
+        mut tx: Transaction<'_, Postgres>,
+        change: Change<'_>,
+        message: impl Into<String>,
+        to: &str,
+    ) -> Result<Response, AppError> {
+        self.record(&mut *tx, change).await?;
+        tx.commit().await?;
+        self.done(message, to).await
+    }
+
+    /// The answer to a write that worked: a message for the next page, and a 303 to it.
+    pub async fn done(&self, message: impl Into<String>, to: &str) -> Result<Response, AppError> {
+        flash(&self.session, FlashKind::Success, message).await?;
+        Ok(Redirect::to(to).into_response())
+    }
+
+    /// The answer to a write that found nothing to do: a message saying why, and a 303.
+    pub async fn refused(&self, message: impl Into<String>, to: &str) -> Result<Response, AppError> {
+        flash(&self.session, FlashKind::Error, message).await?;
+        Ok(Redirect::to(to).into_response())
+    }
+
+    /// For actions that need a recent second factor: `Ok(None)` when this session
+    /// proved it lately or `typed` proves it now (after which this person counts
+    /// it as recent); otherwise the message for the form's code field.
+    pub async fn recent_or_code(&mut self, typed: &str, purpose: &str) -> Result<Option<&'static str>, AppError> {
+        let mut layout = self.layout();
+        let why = recent_or_code(&self.state, &self.session, &mut layout, &self.ip, typed, purpose).await?;
+        if why.is_none() && self.me.has_factor {
+            self.me.factor_recent = true;
+        }
+        Ok(why)
+    }
+}
