@@ -20,6 +20,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// As many searches as the site runs at once are running: try again shortly.
+    #[error("too many searches at once")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -38,10 +41,11 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
         | sqlx::Error::Tls(_)
         | sqlx::Error::WorkerCrashed => true,
         // Class 08: connection exceptions; 57P01-57P03: the server is shutting
-        // down or starting; class 53: out of resources (too many connections).
-        sqlx::Error::Database(db) => db
-            .code()
-            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0") || code.starts_with("53")),
+        // down or starting; class 53: out of resources (too many connections);
+        // 57014: the statement ran past its timeout (a public page's).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P0") || code.starts_with("53") || code == "57014"
+        }),
         _ => false,
     }
 }
@@ -104,6 +108,17 @@ impl IntoResponse for AppError {
                 "Your account does not have access to this page.".to_string(),
             ),
             AppError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Request not understood", why.clone()),
+            AppError::Busy => {
+                let mut response = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Busy for a moment",
+                    "Many people are searching right now. Please try again in a few seconds.",
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+                return response;
+            }
             AppError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
                 return unavailable_page();

@@ -24,8 +24,9 @@ use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{FlashKind, Layout, PathId, PathIds, flash, render, render_status};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type, serde::Deserialize)]
 #[sqlx(type_name = "contact_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ContactKind {
     Family,
     Agency,

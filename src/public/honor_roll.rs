@@ -8,13 +8,14 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::roll_filter::{PAGE_SIZE, RollFilter, RollQuery, Sort};
+use super::search::{self, Total};
 use crate::error::AppError;
 use crate::heroes::model::{Cause, Service};
 use crate::heroes::regions::{Country, Region};
+use crate::runs::model::with_commas;
 use crate::state::AppState;
 use crate::web::export::spreadsheet_cell;
 use crate::web::{Layout, render};
@@ -35,32 +36,14 @@ pub struct RollRow {
     pub years_of_service: Option<i16>,
     pub sort_name: String,
     pub score: f32,
+    /// How many heroes the search matched, up to its cap (0 when not searching).
+    pub matches: i64,
 }
 
 impl RollRow {
     pub fn region_name(&self) -> &'static str {
         Region::name_of(&self.country, &self.region)
     }
-}
-
-pub async fn fetch_page(pool: &sqlx::PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<Vec<RollRow>> {
-    // The score is computed in an inner query so the cursor can compare it.
-    let mut sql = QueryBuilder::<Postgres>::new(
-        "select * from (select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
-         h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name, h.confirmed_at, h.search_text, ",
-    );
-    filter.push_score(&mut sql);
-    sql.push(" from heroes h");
-    filter.push_where(&mut sql);
-    sql.push(") h where true");
-    filter.push_page(&mut sql, limit);
-    sql.build_query_as().fetch_all(pool).await
-}
-
-pub async fn count(pool: &sqlx::PgPool, filter: &RollFilter) -> sqlx::Result<i64> {
-    let mut sql = QueryBuilder::<Postgres>::new("select count(*) from heroes h");
-    filter.push_where(&mut sql);
-    sql.build_query_scalar().fetch_one(pool).await
 }
 
 pub fn parse_filter(state: &AppState, query: &RollQuery) -> Result<RollFilter, AppError> {
@@ -74,7 +57,7 @@ struct RollPage {
     query: RollQuery,
     filter_query: String,
     rows: Vec<RollRow>,
-    total: i64,
+    total: Total,
     next: Option<String>,
     is_first: bool,
     is_filtered: bool,
@@ -88,6 +71,9 @@ impl RollPage {
     fn countries(&self) -> [Country; 2] {
         Country::ALL
     }
+    fn shown(&self) -> String {
+        with_commas(self.total.shown())
+    }
 }
 
 pub async fn honor_roll(
@@ -96,10 +82,13 @@ pub async fn honor_roll(
     Query(query): Query<RollQuery>,
 ) -> Result<Response, AppError> {
     let filter = parse_filter(&state, &query)?;
-    let mut rows = fetch_page(&state.pool, &filter, PAGE_SIZE + 1).await?;
+    let turn = search::admit(&state.searches, &filter)
+        .await
+        .map_err(|search::Busy| AppError::Busy)?;
+    let (mut rows, total) = search::page(&state.read, &filter, PAGE_SIZE + 1).await?;
+    drop(turn);
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
-    let total = count(&state.pool, &filter).await?;
     let filter_query = filter.to_query();
     let next = rows.last().filter(|_| more).map(|last| {
         let key = match filter.sort {
@@ -138,7 +127,7 @@ pub async fn honor_roll(
 pub async fn export_csv(State(state): State<AppState>, Query(query): Query<RollQuery>) -> Result<Response, AppError> {
     let mut filter = parse_filter(&state, &query)?;
     filter.after = None;
-    let rows = fetch_page(&state.pool, &filter, 100_000).await?;
+    let rows = search::export_rows(&state.pool, &filter, 100_000).await?;
     let base = state.config.base_url();
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -216,7 +205,7 @@ pub async fn by_state(layout: Layout, State(state): State<AppState>) -> Result<R
         r#"select country, region, count(*) as "heroes!" from heroes where confirmed_at is not null
            group by country, region order by country desc, region"#
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await?;
     render(&StatesPage { layout, counts })
 }
@@ -239,7 +228,7 @@ pub async fn by_year(layout: Layout, State(state): State<AppState>) -> Result<Re
         r#"select extract(year from end_of_watch)::int as "year!", count(*) as "heroes!" from heroes
            where confirmed_at is not null group by 1 order by 1 desc"#
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await?;
     render(&YearsPage { layout, counts })
 }

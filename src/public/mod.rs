@@ -9,6 +9,7 @@ pub mod honor_roll;
 pub mod region_map;
 pub mod roll_filter;
 pub mod runs;
+pub mod search;
 
 use axum::Router;
 use axum::routing::get;

@@ -11,3 +11,4 @@ mod faults;
 mod input;
 mod instances;
 mod limits;
+mod searches;
