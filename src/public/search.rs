@@ -1,8 +1,9 @@
 //! Reading the honor roll at a cost that does not grow with what is typed.
 //!
-//! A search is two short queries. First each typed word is corrected against
-//! the table of distinct words (`search_words`, a few thousand rows): its three
-//! closest spellings by trigram distance, the word itself first when it exists.
+//! A search is two or three short queries. First each typed word is corrected
+//! against the table of distinct words (`search_words`, a few thousand rows):
+//! its three closest spellings by trigram distance, the word itself first when
+//! it exists, and, when it does not, the words one edit away (`spelling`).
 //! Then heroes are found by an indexed exact match of those words
 //! (`heroes.search_words`, GIN), every word of three letters or more required;
 //! shorter words ("de", "3") only rank. A generic word ("police") may still
@@ -17,11 +18,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgPool, Postgres, QueryBuilder};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::honor_roll::RollRow;
 use super::roll_filter::RollFilter;
+use super::spelling::one_edit_away;
 
 /// A search ranks at most this many matches (those with the newest end of watch).
 pub const SEARCH_CAP: i64 = 500;
@@ -29,6 +31,8 @@ pub const SEARCH_CAP: i64 = 500;
 pub const COUNT_CAP: i64 = 1000;
 /// Words beyond this many in one search are ignored.
 const MAX_WORDS: usize = 10;
+/// Spellings a typed word may match at most.
+const MAX_SPELLINGS: usize = 6;
 
 /// How long a search waits for its turn before the visitor is asked to come back.
 const SEARCH_WAIT: Duration = Duration::from_secs(5);
@@ -85,7 +89,7 @@ pub struct Search {
 
 impl Search {
     /// Folds and splits the text as the hero's words are, and corrects each word.
-    pub async fn correct(db: impl PgExecutor<'_>, q: &str) -> sqlx::Result<Search> {
+    pub async fn correct(pool: &PgPool, q: &str) -> sqlx::Result<Search> {
         let rows = sqlx::query!(
             r#"select t.word as "word!",
                       array(select s.word from search_words s
@@ -95,17 +99,38 @@ impl Search {
                order by t.n"#,
             q
         )
-        .fetch_all(db)
+        .fetch_all(pool)
         .await?;
         let mut search = Search::default();
+        let mut unknown = Vec::new();
         for row in rows {
             if search.typed.len() == MAX_WORDS || search.typed.contains(&row.word) {
                 continue;
             }
             if row.word.chars().count() >= 3 {
+                if !row.spellings.contains(&row.word) {
+                    unknown.push((search.required.len(), row.word.clone()));
+                }
                 search.required.push(row.spellings);
             }
             search.typed.push(row.word);
+        }
+        // A word not in the table: its spellings one edit away that are.
+        let edits: Vec<(usize, String)> = unknown
+            .iter()
+            .flat_map(|(i, word)| one_edit_away(word).into_iter().map(move |e| (*i, e)))
+            .collect();
+        if !edits.is_empty() {
+            let candidates: Vec<String> = edits.iter().map(|(_, e)| e.clone()).collect();
+            let known = sqlx::query_scalar!("select word from search_words where word = any($1)", &candidates)
+                .fetch_all(pool)
+                .await?;
+            for (i, edit) in edits.into_iter().filter(|(_, e)| known.contains(e)) {
+                let spellings = &mut search.required[i];
+                if !spellings.contains(&edit) && spellings.len() < MAX_SPELLINGS {
+                    spellings.insert(0, edit);
+                }
+            }
         }
         Ok(search)
     }

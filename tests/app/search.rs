@@ -74,6 +74,11 @@ async fn an_agency_is_found_by_its_words_in_any_order_and_spelling(pool: PgPool)
         vec!["Garrett Crumby", "Julian Becerra"]
     );
     assert_eq!(found(&app, "fire+department").await, vec!["Mary-Kate O'Neil"]);
+    // A letter swapped or dropped in a short word is still found.
+    assert_eq!(found(&app, "julain+becerra").await, vec!["Julian Becerra"]);
+    assert_eq!(found(&app, "garett+crumby").await, vec!["Garrett Crumby"]);
+    assert_eq!(found(&app, "bostno").await, vec!["Mary-Kate O'Neil"]);
+    assert_eq!(found(&app, "andrw+pery").await, vec!["Andrew Peery"]);
     // A name and an agency together narrow to the one hero.
     assert_eq!(found(&app, "becerra+fountain").await, vec!["Julian Becerra"]);
     assert!(found(&app, "becerra+boston").await.is_empty());
