@@ -1,6 +1,7 @@
 -- Seeds a benchmark database with :heroes confirmed heroes of realistic names
 -- (accented and hyphenated among them), agencies and states, miles for a fifth
--- of them, and the staff account the signed-in measurements use.
+-- of them with their flags, and grants (the staff account the signed-in
+-- measurements use is made through the setup link).
 -- Run with: psql -v heroes=100000 -f bench/seed.sql <database>
 
 \set ON_ERROR_STOP on
@@ -58,6 +59,55 @@ select gen_random_uuid(), n, h.id, (select id from runners limit 1), date '2026-
        'School track', 7, 480 + (n % 120)::int, gen_random_uuid(), now(), now()
 from honored h;
 update mile_counters set last_value = (select coalesce(max(number), 0) from miles) where name = 'mile';
+
+-- Every mile's flag: a third delivered to the family, a third shipped, the rest
+-- waiting for their note.
+insert into flags (id, mile_id, kind, step, note_text, note_writer, recipient_kind, recipient_name,
+                   recipient_address, dispatch, sent_on, carrier, tracking_number, delivered_on,
+                   delivery_confirmed_by, created_at, updated_at)
+select gen_random_uuid(), m.id, 'thin_blue_line',
+       (array['delivered', 'shipped', 'waiting_for_note'])[1 + m.number % 3]::flag_step,
+       case when m.number % 3 < 2 then 'With the gratitude of the program.' end,
+       case when m.number % 3 < 2 then 'Bench Runner' end,
+       case when m.number % 3 < 2 then 'family'::contact_kind end,
+       case when m.number % 3 < 2 then 'The family' end,
+       case when m.number % 3 < 2 then '1 Main Street, Springfield' else '' end,
+       case when m.number % 3 < 2 then 'mail'::flag_dispatch end,
+       case when m.number % 3 < 2 then m.run_date + 10 end,
+       case when m.number % 3 < 2 then 'usps'::flag_carrier end,
+       case when m.number % 3 < 2 then '9400111899223100000000' end,
+       case when m.number % 3 = 0 then m.run_date + 15 end,
+       case when m.number % 3 = 0 then 'The family' end,
+       now(), now()
+from miles m;
+
+-- Grants: an approver, then applications across the last two years, two thirds
+-- counted and paid, the rest waiting for review.
+insert into users (id, email, display_name, role, password_hash, active, created_at, updated_at)
+values ('00000000-0000-4000-8000-00000000be01', 'approver@bench.invalid', 'Bench Approver', 'staff', null, false,
+        now(), now());
+insert into grant_applications (id, reference, kind, recipient_name, service, agency, consent_to_name, injury_date,
+                                circumstances, amount_requested_cents, nominator_name, contact_email, status,
+                                submitted_at, approved_cents, grant_month, first_approved_at, first_approved_by,
+                                recipient_number, counted_at, paid_on, payment_method, payment_reference, updated_at)
+select gen_random_uuid(), 'G-2026-' || lpad(n::text, 6, '0'), 'injury', 'Recipient ' || n, 'police',
+       'Springfield Police Department', n % 2 = 0, date '2024-06-01' + (n % 800), 'Injured on duty.',
+       250000, 'Nominator ' || n, 'nominator' || n || '@example.org',
+       case when n % 3 = 0 then 'submitted' else 'paid' end::grant_status,
+       now() - make_interval(days => n % 700),
+       case when n % 3 <> 0 then 250000 end,
+       case when n % 3 <> 0 then date_trunc('month', now() - make_interval(days => n % 700))::date end,
+       case when n % 3 <> 0 then now() - make_interval(days => n % 700) end,
+       case when n % 3 <> 0 then '00000000-0000-4000-8000-00000000be01'::uuid end,
+       case when n % 3 <> 0 then n end,
+       case when n % 3 <> 0 then now() - make_interval(days => n % 700) end,
+       case when n % 3 <> 0 then (now() - make_interval(days => n % 700))::date end,
+       case when n % 3 <> 0 then 'check'::payment_method end,
+       case when n % 3 <> 0 then 'CHK-' || n end,
+       now()
+from generate_series(1, greatest(:heroes / 100, 30)) n;
+update grant_recipient_counter
+   set last_number = (select coalesce(max(recipient_number), 0) from grant_applications);
 
 
 commit;

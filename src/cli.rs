@@ -154,7 +154,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // margin lets its answer reach the client.
     let header_timeout = config.request_timeout;
     let grace = config.request_timeout + std::time::Duration::from_secs(5);
+    let read = db::connect_reader(&config)?;
     let mut state = AppState::new(pool.clone(), config, clock)?;
+    state.read = read;
     state.demo = demo::is_loaded(&pool).await?;
     let app = router(state);
     server::serve(listener, app, header_timeout, grace, shutdown_signal()).await;

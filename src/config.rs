@@ -56,6 +56,11 @@ pub struct Config {
     pub max_concurrent_exports: usize,
     /// A download whose reader takes nothing for this long is cut off.
     pub export_stall: Duration,
+    /// Searches of the honor roll run at once at most; more wait their turn, so
+    /// searches never hold the connections the other pages need.
+    pub max_concurrent_searches: usize,
+    /// A public page's database statement is cancelled after this long.
+    pub public_statement_timeout: Duration,
 }
 
 /// The S3 credentials that may come from files.
@@ -262,6 +267,14 @@ impl Config {
             uploads_dir: r.text("UPLOADS_DIR", "data/uploads").into(),
             uploads_s3_bucket: r.raw("UPLOADS_S3_BUCKET"),
             public_cache: Duration::from_secs(r.number("PUBLIC_CACHE_SECONDS", 2, 0)),
+            // Half the pool at most, so hero pages always find a connection.
+            max_concurrent_searches: usize::try_from(r.number(
+                "MAX_CONCURRENT_SEARCHES",
+                (u64::from(db_max_connections) / 2).max(1),
+                1,
+            ))
+            .unwrap_or(1),
+            public_statement_timeout: Duration::from_millis(r.number("PUBLIC_STATEMENT_TIMEOUT_MS", 2000, 1)),
             metrics_addr,
             s3_secrets_from_files: S3_SECRETS
                 .into_iter()

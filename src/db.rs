@@ -128,3 +128,18 @@ fn short_cause(e: &sqlx::Error) -> String {
         other => other.to_string(),
     }
 }
+
+/// The pool public pages read through: its own connections to the primary,
+/// where every statement is cancelled after `PUBLIC_STATEMENT_TIMEOUT_MS`, so a
+/// slow query cannot hold a connection for long. Connects when first used.
+pub fn connect_reader(config: &Config) -> Result<PgPool, DbError> {
+    let options: PgConnectOptions = config.database_url.parse().map_err(|e: sqlx::Error| DbError::BadUrl {
+        url: config.database_url_for_display(),
+        cause: e.to_string(),
+    })?;
+    let timeout = config.public_statement_timeout.as_millis().to_string();
+    Ok(PgPoolOptions::new()
+        .max_connections(config.db_max_connections)
+        .acquire_timeout(config.db_acquire_timeout)
+        .connect_lazy_with(options.options([("statement_timeout", timeout.as_str())])))
+}

@@ -45,10 +45,11 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
         | sqlx::Error::Tls(_)
         | sqlx::Error::WorkerCrashed => true,
         // Class 08: connection exceptions; 57P01-57P03: the server is shutting
-        // down or starting; class 53: out of resources (too many connections).
-        sqlx::Error::Database(db) => db
-            .code()
-            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0") || code.starts_with("53")),
+        // down or starting; class 53: out of resources (too many connections);
+        // 57014: the statement ran past its timeout (a public page's).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P0") || code.starts_with("53") || code == "57014"
+        }),
         _ => false,
     }
 }

@@ -47,6 +47,8 @@ pub mod storage;
 pub mod vocab;
 pub mod web;
 
+use std::sync::Arc;
+
 use crate::accounts::store::PgSessionStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -136,7 +138,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .route_layer(from_fn(metrics::tag_route))
         .layer(from_fn_with_state(
-            PageCache::new(config.public_cache),
+            PageCache::new(config.public_cache, live_session(state.pool.clone())),
             web::cache::serve,
         ))
         .layer(from_fn_with_state(
@@ -171,6 +173,15 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(web::request_id::keep_only_plain))
         .layer(SetSensitiveHeadersLayer::new([header::COOKIE, header::AUTHORIZATION]))
         .with_state(state)
+}
+
+/// The page cache's question, answered where sessions are kept.
+fn live_session(pool: sqlx::PgPool) -> web::cache::LiveSession {
+    Arc::new(move |cookies: Vec<String>| {
+        let pool = pool.clone();
+        Box::pin(async move { accounts::store::holds_live_session(&pool, &cookies).await })
+            as std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>
+    })
 }
 
 /// The 404 page, with the viewer's navigation.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
+use tokio::sync::Semaphore;
 
 use crate::accounts::password::Hasher;
 use crate::clock::Clock;
@@ -14,6 +15,12 @@ use crate::web::export::Exports;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// Public pages read through this pool: its statements time out
+    /// (`PUBLIC_STATEMENT_TIMEOUT_MS`). The same pool as `pool` unless the
+    /// server sets its own.
+    pub read: PgPool,
+    /// Permits for searches running at once (`MAX_CONCURRENT_SEARCHES`).
+    pub searches: Arc<Semaphore>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
@@ -30,6 +37,8 @@ impl AppState {
         let storage = Storage::from_config(&config)?;
         let exports = Exports::new(config.max_concurrent_exports, config.export_stall);
         Ok(AppState {
+            read: pool.clone(),
+            searches: Arc::new(Semaphore::new(config.max_concurrent_searches)),
             pool,
             config: Arc::new(config),
             clock,

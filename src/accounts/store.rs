@@ -122,3 +122,29 @@ impl SessionStore for PgSessionStore {
         Ok(())
     }
 }
+
+/// Whether these Cookie header values hold the session cookie of a session that
+/// exists and has not expired. A cookie that names no session (made up, or
+/// left from a signed-out session) is no session; when the database cannot
+/// answer, the request is treated as signed in, so it is never served a
+/// visitor's copy by mistake.
+pub async fn holds_live_session(pool: &PgPool, cookie_headers: &[String]) -> bool {
+    let ids: Vec<String> = cookie_headers
+        .iter()
+        .flat_map(|header| header.split(';'))
+        .filter(|pair| crate::web::cookie::is_session_cookie(pair))
+        .filter_map(|pair| pair.split_once('=').map(|(_, value)| value.trim()))
+        .filter_map(|value| value.parse::<Id>().ok())
+        .map(|id| id.to_string())
+        .collect();
+    if ids.is_empty() {
+        return false;
+    }
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from sessions where id = any($1) and expiry_date > now()) as "live!""#,
+        &ids
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap_or(true)
+}

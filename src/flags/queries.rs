@@ -125,27 +125,6 @@ pub async fn count_delivered(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     .await
 }
 
-/// What the public may know of a delivered flag: its mile, the date, and what
-/// kind of person received it. No name, no address.
-pub struct PublicDelivery {
-    pub mile_id: Uuid,
-    pub delivered_on: NaiveDate,
-    pub recipient_kind: ContactKind,
-}
-
-pub async fn public_deliveries(db: impl PgExecutor<'_>, hero_id: Uuid) -> sqlx::Result<Vec<PublicDelivery>> {
-    // A delivered flag always has a date and a recipient (the table's checks).
-    sqlx::query_as!(
-        PublicDelivery,
-        r#"select f.mile_id, f.delivered_on as "delivered_on!", f.recipient_kind as "recipient_kind!: ContactKind"
-           from flags f join miles m on m.id = f.mile_id
-           where m.hero_id = $1 and m.voided_at is null and f.step = 'delivered'"#,
-        hero_id
-    )
-    .fetch_all(db)
-    .await
-}
-
 pub struct HistoryRow {
     pub occurred_at: DateTime<Utc>,
     pub actor: Option<String>,

@@ -1,6 +1,6 @@
 //! The SQL of family campaigns.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
@@ -15,22 +15,6 @@ pub async fn for_hero(db: impl PgExecutor<'_>, hero_id: Uuid) -> sqlx::Result<Ve
         hero_id
     )
     .fetch_all(db)
-    .await
-}
-
-/// The campaign to show on the hero's public page today, if one is open.
-pub async fn open_for_hero(db: impl PgExecutor<'_>, hero_id: Uuid, today: NaiveDate) -> sqlx::Result<Option<Campaign>> {
-    sqlx::query_as!(
-        Campaign,
-        r#"select id, hero_id, title, family_line, donation_url, goal_cents, raised_cents, opens_on, closes_on,
-                  closed_at as "closed_at: DateTime<Utc>"
-           from campaigns
-           where hero_id = $1 and closed_at is null and opens_on <= $2 and closes_on >= $2
-           order by opens_on desc, id desc limit 1"#,
-        hero_id,
-        today
-    )
-    .fetch_optional(db)
     .await
 }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::accounts::model::Email;
 use crate::web::forms::{FormErrors, plain_text};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type, serde::Deserialize)]
 #[sqlx(type_name = "contact_kind", rename_all = "snake_case")]
 pub enum ContactKind {
     Family,

@@ -7,15 +7,16 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
-use super::honor_roll::{RollRow, count, fetch_page};
+use super::honor_roll::RollRow;
 use super::roll_filter::{RollFilter, RollQuery, Sort};
+use super::search;
 use crate::heroes::model::Hero;
 use crate::state::AppState;
 use crate::web::PathIds;
@@ -94,8 +95,10 @@ pub struct HeroSummary {
 
 #[derive(Serialize, ToSchema)]
 pub struct HeroPage {
-    /// How many heroes match the filters.
+    /// How many heroes match the filters; searches count up to 500 and filters
+    /// up to 1,000, and `total_capped` then says more match.
     total: i64,
+    total_capped: bool,
     heroes: Vec<HeroSummary>,
     /// The query string of the next page, when there is one.
     next: Option<String>,
@@ -151,13 +154,20 @@ pub async fn heroes(State(state): State<AppState>, query: Result<Query<HeroesQue
         Ok(filter) => filter,
         Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
-    let (mut rows, total) = match (
-        fetch_page(&state.pool, &filter, limit + 1).await,
-        count(&state.pool, &filter).await,
-    ) {
-        (Ok(rows), Ok(total)) => (rows, total),
-        (Err(e), _) | (_, Err(e)) => return internal(e),
+    let Ok(turn) = search::admit(&state.searches, &filter).await else {
+        let mut busy = refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many searches at once; try again in a few seconds.",
+        );
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        return busy;
     };
+    let (mut rows, total) = match search::page(&state.read, &filter, limit + 1).await {
+        Ok(found) => found,
+        Err(e) => return internal(e),
+    };
+    drop(turn);
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = rows.last().filter(|_| more).map(|last| {
@@ -179,7 +189,13 @@ pub async fn heroes(State(state): State<AppState>, query: Result<Query<HeroesQue
         .take(limit as usize)
         .map(|r| summary(&base, r))
         .collect();
-    Json(HeroPage { total, heroes, next }).into_response()
+    Json(HeroPage {
+        total: total.shown(),
+        total_capped: total.is_capped(),
+        heroes,
+        next,
+    })
+    .into_response()
 }
 
 /// A mile run in a hero's honour.
@@ -214,12 +230,12 @@ pub async fn hero(State(state): State<AppState>, ids: Result<PathIds, crate::err
     let Some(id) = ids.ok().and_then(|PathIds(ids)| ids.first().copied()) else {
         return refuse(StatusCode::NOT_FOUND, "No hero has this id.");
     };
-    let hero = match crate::heroes::queries::find(&state.pool, id).await {
+    let hero = match crate::heroes::queries::find(&state.read, id).await {
         Ok(Some(hero)) if hero.is_confirmed() => hero,
         Ok(_) => return refuse(StatusCode::NOT_FOUND, "No hero has this id."),
         Err(e) => return internal(e),
     };
-    let miles = match crate::runs::mile_queries::miles_of_hero(&state.pool, id).await {
+    let miles = match crate::runs::mile_queries::miles_of_hero(&state.read, id).await {
         Ok(miles) => miles,
         Err(e) => return internal(e),
     };
@@ -321,7 +337,7 @@ pub async fn miles(State(state): State<AppState>, query: Result<Query<MilesQuery
         before,
         limit + 1
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await;
     let mut miles = match rows {
         Ok(rows) => rows,

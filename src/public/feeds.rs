@@ -42,7 +42,7 @@ pub async fn miles(State(state): State<AppState>) -> Result<Response, AppError> 
            where m.voided_at is null and h.confirmed_at is not null
            order by m.number desc limit 50"#
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await?;
     let base = state.config.base_url();
     let fixed = |t: DateTime<Utc>| -> DateTime<FixedOffset> { t.fixed_offset() };

@@ -2,19 +2,23 @@
 //! who does not exist; contacts are never read here. Once a mile is run in
 //! the hero's honour, the page says so, and once its flag is delivered, when
 //! and to whom in general terms ("to the family"), never a name or address.
+//! The page is read in one round trip: the record, its miles with their
+//! delivered flags, and the campaign open today.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use sqlx::PgExecutor;
+use sqlx::types::Json;
+use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::flags::model::public_recipient;
-use crate::flags::queries::public_deliveries;
 use crate::heroes::campaign_model::Campaign;
-use crate::heroes::campaign_queries::open_for_hero;
-use crate::heroes::model::Hero;
-use crate::heroes::queries;
-use crate::runs::mile_queries::miles_of_hero;
+use crate::heroes::contact_model::ContactKind;
+use crate::heroes::model::{Cause, Hero, Service};
 use crate::state::AppState;
 use crate::vocab::numbers::{ordinal, with_commas};
 use crate::web::{Layout, PathId, render};
@@ -31,6 +35,39 @@ pub struct Honor {
     pub flag: Option<String>,
 }
 
+/// A mile that stands, with its flag's delivery when there is one: public fields only.
+#[derive(Debug, Deserialize)]
+struct PublicMile {
+    number: i32,
+    k9_number: Option<i32>,
+    run_date: NaiveDate,
+    runner: String,
+    place: String,
+    video_url: String,
+    delivered_on: Option<NaiveDate>,
+    recipient_kind: Option<ContactKind>,
+}
+
+impl From<PublicMile> for Honor {
+    fn from(m: PublicMile) -> Honor {
+        Honor {
+            flag: m.delivered_on.zip(m.recipient_kind).map(|(on, kind)| {
+                format!(
+                    "Flag delivered to {} on {}.",
+                    public_recipient(kind),
+                    on.format("%-d %B %Y")
+                )
+            }),
+            number: with_commas(m.number.into()),
+            k9: m.k9_number.map(|n| ordinal(n.into())),
+            date: m.run_date.format("%-d %B %Y").to_string(),
+            runner: m.runner,
+            place: m.place,
+            video_url: m.video_url,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "public/hero.html")]
 struct HeroPage {
@@ -41,35 +78,114 @@ struct HeroPage {
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): PathId) -> Result<Response, AppError> {
-    let hero = queries::find(&state.pool, id)
+    let (hero, honors, campaign) = find_public(&state.read, id, state.today())
         .await?
-        .filter(Hero::is_confirmed)
         .ok_or(AppError::NotFound)?;
-    let deliveries = public_deliveries(&state.pool, id).await?;
-    let honors = miles_of_hero(&state.pool, id)
-        .await?
-        .into_iter()
-        .map(|m| Honor {
-            flag: deliveries.iter().find(|d| d.mile_id == m.id).map(|d| {
-                format!(
-                    "Flag delivered to {} on {}.",
-                    public_recipient(d.recipient_kind),
-                    d.delivered_on.format("%-d %B %Y")
-                )
-            }),
-            number: with_commas(m.number.into()),
-            k9: m.k9_number.map(|n| ordinal(n.into())),
-            date: m.run_date.format("%-d %B %Y").to_string(),
-            runner: m.runner_name,
-            place: m.place,
-            video_url: m.video_url,
-        })
-        .collect();
-    let campaign = open_for_hero(&state.pool, id, state.today()).await?;
     render(&HeroPage {
         layout,
         hero,
         honors,
         campaign,
     })
+}
+
+/// The confirmed hero, the miles run in their honour and the campaign open `today`.
+async fn find_public(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    today: NaiveDate,
+) -> sqlx::Result<Option<(Hero, Vec<Honor>, Option<Campaign>)>> {
+    let row = sqlx::query!(
+        r#"select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region,
+                  h.service as "service: Service", h.end_of_watch, h.cause as "cause: Cause", h.age,
+                  h.years_of_service, h.badge_number, h.military_veteran, h.narrative, h.biography,
+                  h.memorial_links, h.k9_breed, h.k9_handler, h.photo_key,
+                  h.confirmed_at as "confirmed_at: DateTime<Utc>", h.confirmation_source,
+                  h.updated_at as "updated_at: DateTime<Utc>",
+                  coalesce((select json_agg(json_build_object(
+                               'number', m.number, 'k9_number', m.k9_number, 'run_date', m.run_date,
+                               'runner', r.name, 'place', m.place, 'video_url', m.video_url,
+                               'delivered_on', f.delivered_on, 'recipient_kind', f.recipient_kind)
+                             order by m.number)
+                            from miles m join runners r on r.id = m.runner_id
+                            left join flags f on f.mile_id = m.id and f.step = 'delivered'
+                            where m.hero_id = h.id and m.voided_at is null), '[]') as "miles!: Json<Vec<PublicMile>>",
+                  c.id as "campaign_id?", c.title as "campaign_title?", c.family_line as "family_line?",
+                  c.donation_url as "donation_url?", c.goal_cents as "goal_cents?",
+                  c.raised_cents as "raised_cents?", c.opens_on as "opens_on?", c.closes_on as "closes_on?"
+           from heroes h
+           left join lateral (
+               select id, title, family_line, donation_url, goal_cents, raised_cents, opens_on, closes_on
+               from campaigns
+               where hero_id = h.id and closed_at is null and opens_on <= $2 and closes_on >= $2
+               order by opens_on desc, id desc limit 1) c on true
+           where h.id = $1 and h.confirmed_at is not null"#,
+        id,
+        today
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let campaign = match (
+        row.campaign_id,
+        row.campaign_title,
+        row.family_line,
+        row.donation_url,
+        row.goal_cents,
+        row.raised_cents,
+        row.opens_on,
+        row.closes_on,
+    ) {
+        (
+            Some(id),
+            Some(title),
+            Some(family_line),
+            Some(donation_url),
+            Some(goal_cents),
+            Some(raised_cents),
+            Some(opens_on),
+            Some(closes_on),
+        ) => Some(Campaign {
+            id,
+            hero_id: row.id,
+            title,
+            family_line,
+            donation_url,
+            goal_cents,
+            raised_cents,
+            opens_on,
+            closes_on,
+            closed_at: None,
+        }),
+        _ => None,
+    };
+    let hero = Hero {
+        id: row.id,
+        full_name: row.full_name,
+        rank_title: row.rank_title,
+        agency: row.agency,
+        agency_city: row.agency_city,
+        country: row.country,
+        region: row.region,
+        service: row.service,
+        end_of_watch: row.end_of_watch,
+        cause: row.cause,
+        age: row.age,
+        years_of_service: row.years_of_service,
+        badge_number: row.badge_number,
+        military_veteran: row.military_veteran,
+        narrative: row.narrative,
+        biography: row.biography,
+        memorial_links: row.memorial_links,
+        k9_breed: row.k9_breed,
+        k9_handler: row.k9_handler,
+        photo_key: row.photo_key,
+        confirmed_at: row.confirmed_at,
+        confirmation_source: row.confirmation_source,
+        updated_at: row.updated_at,
+    };
+    let honors = row.miles.0.into_iter().map(Honor::from).collect();
+    Ok(Some((hero, honors, campaign)))
 }

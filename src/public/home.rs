@@ -100,7 +100,7 @@ pub async fn miles_per_month(state: &AppState, first: NaiveDate, months: u32) ->
            group by 1"#,
         first
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await?;
     Ok((0..months)
         .filter_map(|i| first.checked_add_months(Months::new(i)))
@@ -119,7 +119,7 @@ async fn honored_per_region(state: &AppState) -> sqlx::Result<Vec<RegionCount>> 
              and exists (select 1 from miles m where m.hero_id = h.id and m.voided_at is null)
            group by h.country, h.region"#
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await
 }
 
@@ -132,14 +132,14 @@ async fn latest_miles(state: &AppState, limit: i64) -> sqlx::Result<Vec<LatestMi
            order by m.number desc limit $1"#,
         limit
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
-    let miles = crate::runs::mile_queries::count_miles(&state.pool).await?;
-    let waiting = crate::runs::queries::backlog_count(&state.pool).await?;
-    let flags_delivered = crate::flags::queries::count_delivered(&state.pool).await?;
+    let miles = crate::runs::mile_queries::count_miles(&state.read).await?;
+    let waiting = crate::runs::queries::backlog_count(&state.read).await?;
+    let flags_delivered = crate::flags::queries::count_delivered(&state.read).await?;
     let per_region = honored_per_region(&state).await?;
     let honored = per_region.iter().map(|r| r.heroes).sum();
     let today = state.today();
@@ -147,10 +147,10 @@ pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Respo
     let first_of = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
     // The counters promise grants to injured responders: K9 equipment and family
     // support are other programs, counted on the grant pages beside them.
-    let this_year = grants::totals::given_between(&state.pool, first_of(year), first_of(year + 1))
+    let this_year = grants::totals::given_between(&state.read, first_of(year), first_of(year + 1))
         .await?
         .injury;
-    let in_all = grants::totals::given_between(&state.pool, first_of(1900), first_of(3000))
+    let in_all = grants::totals::given_between(&state.read, first_of(1900), first_of(3000))
         .await?
         .injury;
 

@@ -8,14 +8,16 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use futures_util::TryStreamExt;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::roll_filter::{PAGE_SIZE, RollFilter, RollQuery, Sort};
+use super::search::{self, Total};
 use crate::error::AppError;
 use crate::heroes::model::{Cause, Service};
 use crate::heroes::regions::{Country, Region};
 use crate::state::AppState;
+use crate::vocab::numbers::with_commas;
 use crate::web::export::{CsvSink, ExportStopped, log_stopped, spreadsheet_cell};
 use crate::web::{Layout, render};
 
@@ -35,37 +37,14 @@ pub struct RollRow {
     pub years_of_service: Option<i16>,
     pub sort_name: String,
     pub score: f32,
+    /// How many heroes the search matched, up to its cap (0 when not searching).
+    pub matches: i64,
 }
 
 impl RollRow {
     pub fn region_name(&self) -> &'static str {
         Region::name_of(&self.country, &self.region)
     }
-}
-
-/// The honor roll's query for `filter`: a page of `limit` rows after its cursor.
-fn page_sql(filter: &RollFilter, limit: i64) -> QueryBuilder<'_, Postgres> {
-    // The score is computed in an inner query so the cursor can compare it.
-    let mut sql = QueryBuilder::<Postgres>::new(
-        "select * from (select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
-         h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name, h.confirmed_at, h.search_text, ",
-    );
-    filter.push_score(&mut sql);
-    sql.push(" from heroes h");
-    filter.push_where(&mut sql);
-    sql.push(") h where true");
-    filter.push_page(&mut sql, limit);
-    sql
-}
-
-pub async fn fetch_page(pool: &sqlx::PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<Vec<RollRow>> {
-    page_sql(filter, limit).build_query_as().fetch_all(pool).await
-}
-
-pub async fn count(pool: &sqlx::PgPool, filter: &RollFilter) -> sqlx::Result<i64> {
-    let mut sql = QueryBuilder::<Postgres>::new("select count(*) from heroes h");
-    filter.push_where(&mut sql);
-    sql.build_query_scalar().fetch_one(pool).await
 }
 
 pub fn parse_filter(state: &AppState, query: &RollQuery) -> Result<RollFilter, AppError> {
@@ -79,7 +58,7 @@ struct RollPage {
     query: RollQuery,
     filter_query: String,
     rows: Vec<RollRow>,
-    total: i64,
+    total: Total,
     next: Option<String>,
     is_first: bool,
     is_filtered: bool,
@@ -93,6 +72,9 @@ impl RollPage {
     fn countries(&self) -> [Country; 2] {
         Country::ALL
     }
+    fn shown(&self) -> String {
+        with_commas(self.total.shown())
+    }
 }
 
 pub async fn honor_roll(
@@ -101,10 +83,16 @@ pub async fn honor_roll(
     Query(query): Query<RollQuery>,
 ) -> Result<Response, AppError> {
     let filter = parse_filter(&state, &query)?;
-    let mut rows = fetch_page(&state.pool, &filter, PAGE_SIZE + 1).await?;
+    let turn = search::admit(&state.searches, &filter)
+        .await
+        .map_err(|search::Busy| AppError::Busy {
+            message: "Many people are searching right now. Please try again in a few seconds.",
+            retry_after_seconds: 2,
+        })?;
+    let (mut rows, total) = search::page(&state.read, &filter, PAGE_SIZE + 1).await?;
+    drop(turn);
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
-    let total = count(&state.pool, &filter).await?;
     let filter_query = filter.to_query();
     let next = rows.last().filter(|_| more).map(|last| {
         let key = match filter.sort {
@@ -177,8 +165,12 @@ pub async fn export_csv(State(state): State<AppState>, Query(query): Query<RollQ
 
 async fn write_roll(sink: &mut CsvSink, pool: &PgPool, filter: &RollFilter, base: &str) -> Result<(), ExportStopped> {
     sink.record(EXPORT_HEADER).await?;
-    let mut sql = page_sql(filter, EXPORT_ROWS);
-    let mut rows = sql.build_query_as::<RollRow>().fetch(pool);
+    let search = match &filter.q {
+        Some(q) => Some(search::Search::correct(pool, q).await?),
+        None => None,
+    };
+    let mut sql = search::rows_sql(filter, search.as_ref(), EXPORT_ROWS);
+    let mut rows = sql.build_query_as::<RollRow>().persistent(search.is_none()).fetch(pool);
     while let Some(row) = rows.try_next().await? {
         sink.record([
             spreadsheet_cell(&row.full_name),
@@ -224,7 +216,7 @@ pub async fn by_state(layout: Layout, State(state): State<AppState>) -> Result<R
         r#"select country, region, count(*) as "heroes!" from heroes where confirmed_at is not null
            group by country, region order by country desc, region"#
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await?;
     render(&StatesPage { layout, counts })
 }
@@ -247,7 +239,7 @@ pub async fn by_year(layout: Layout, State(state): State<AppState>) -> Result<Re
         r#"select extract(year from end_of_watch)::int as "year!", count(*) as "heroes!" from heroes
            where confirmed_at is not null group by 1 order by 1 desc"#
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await?;
     render(&YearsPage { layout, counts })
 }

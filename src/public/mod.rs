@@ -9,6 +9,8 @@ pub mod honor_roll;
 pub mod region_map;
 pub mod roll_filter;
 pub mod runs;
+pub mod search;
+pub mod spelling;
 
 use axum::Router;
 use axum::routing::get;

@@ -133,29 +133,10 @@ impl RollFilter {
         })
     }
 
-    /// How closely a row matches the search (0 when not searching), as `score`.
-    pub fn push_score(&self, sql: &mut QueryBuilder<'_, Postgres>) {
-        match &self.q {
-            Some(q) => sql
-                .push("word_similarity(hm_fold(")
-                .push_bind(q.clone())
-                .push("), h.search_text) as score"),
-            None => sql.push("0::real as score"),
-        };
-    }
-
-    /// Adds the `where` clause every honor-roll query shares (confirmed heroes only).
+    /// Adds the `where` clause of the filters (confirmed heroes only); the
+    /// search's own condition is `public::search`'s.
     pub fn push_where(&self, sql: &mut QueryBuilder<'_, Postgres>) {
         sql.push(" where h.confirmed_at is not null");
-        if let Some(q) = &self.q {
-            // Substring match (a typed `%` or `_` is a character, not a wildcard),
-            // or a close match of the words for small typos.
-            sql.push(" and (h.search_text like '%' || hm_like_literal(hm_fold(")
-                .push_bind(q.clone())
-                .push(")) || '%' or hm_fold(")
-                .push_bind(q.clone())
-                .push(") <% h.search_text)");
-        }
         if let Some(service) = self.service {
             sql.push(" and h.service = ").push_bind(service);
         }

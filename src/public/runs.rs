@@ -53,7 +53,7 @@ pub async fn upcoming(state: &AppState, limit: i64) -> sqlx::Result<Vec<Upcoming
         state.today(),
         limit
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read)
     .await
 }
 

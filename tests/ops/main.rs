@@ -12,3 +12,4 @@ mod faults;
 mod input;
 mod instances;
 mod limits;
+mod searches;

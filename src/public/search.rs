@@ -1,0 +1,248 @@
+//! Reading the honor roll at a cost that does not grow with what is typed.
+//!
+//! A search is two or three short queries. First each typed word is corrected
+//! against the table of distinct words (`search_words`, a few thousand rows):
+//! its three closest spellings by trigram distance, the word itself first when
+//! it exists, and, when it does not, the words one edit away (`spelling`).
+//! Then heroes are found by an indexed exact match of those words
+//! (`heroes.search_words`, GIN), every word of three letters or more required;
+//! shorter words ("de", "3") only rank. A generic word ("police") may still
+//! match many heroes, so a search ranks at most the `SEARCH_CAP` matches with
+//! the newest end of watch and says "more than" beyond that; its plan is made
+//! for the words of each request (an unnamed statement), so the planner sees
+//! how common they are and walks the end-of-watch index for common words.
+//!
+//! Counts cost nothing per page either: the whole roll's count is a row kept by
+//! the writes (`roll_totals`), and a filter counts at most `COUNT_CAP` heroes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::honor_roll::RollRow;
+use super::roll_filter::RollFilter;
+use super::spelling::one_edit_away;
+
+/// A search ranks at most this many matches (those with the newest end of watch).
+pub const SEARCH_CAP: i64 = 500;
+/// A filter counts at most this many heroes; beyond that it says "more than".
+pub const COUNT_CAP: i64 = 1000;
+/// Words beyond this many in one search are ignored.
+const MAX_WORDS: usize = 10;
+/// Spellings a typed word may match at most.
+const MAX_SPELLINGS: usize = 6;
+
+/// How long a search waits for its turn before the visitor is asked to come back.
+const SEARCH_WAIT: Duration = Duration::from_secs(5);
+
+/// Every search is running and the wait was too long.
+pub struct Busy;
+
+/// A turn to search when the filter searches (none is needed otherwise). The
+/// turn ends when the permit is dropped, once the page has been read.
+pub async fn admit(searches: &Arc<Semaphore>, filter: &RollFilter) -> Result<Option<OwnedSemaphorePermit>, Busy> {
+    if filter.q.is_none() {
+        return Ok(None);
+    }
+    match tokio::time::timeout(SEARCH_WAIT, searches.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(Some(permit)),
+        _ => Err(Busy),
+    }
+}
+
+/// How many heroes match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Total {
+    Exact(i64),
+    MoreThan(i64),
+}
+
+impl Total {
+    /// The number shown (the cap when there are more).
+    pub fn shown(self) -> i64 {
+        match self {
+            Total::Exact(n) | Total::MoreThan(n) => n,
+        }
+    }
+
+    pub fn is_capped(self) -> bool {
+        matches!(self, Total::MoreThan(_))
+    }
+
+    fn capped(counted: i64, cap: i64) -> Total {
+        if counted > cap {
+            Total::MoreThan(cap)
+        } else {
+            Total::Exact(counted)
+        }
+    }
+}
+
+/// The typed words, folded, and the spellings each required word may match.
+#[derive(Debug, Default)]
+pub struct Search {
+    typed: Vec<String>,
+    required: Vec<Vec<String>>,
+}
+
+impl Search {
+    /// Folds and splits the text as the hero's words are, and corrects each word.
+    pub async fn correct(pool: &PgPool, q: &str) -> sqlx::Result<Search> {
+        let rows = sqlx::query!(
+            r#"select t.word as "word!",
+                      array(select s.word from search_words s
+                            where length(t.word) >= 3 and s.word % t.word
+                            order by s.word <-> t.word, s.word limit 3) as "spellings!"
+               from unnest(hm_words(hm_fold($1))) with ordinality t(word, n)
+               order by t.n"#,
+            q
+        )
+        .fetch_all(pool)
+        .await?;
+        let mut search = Search::default();
+        let mut unknown = Vec::new();
+        for row in rows {
+            if search.typed.len() == MAX_WORDS || search.typed.contains(&row.word) {
+                continue;
+            }
+            if row.word.chars().count() >= 3 {
+                if !row.spellings.contains(&row.word) {
+                    unknown.push((search.required.len(), row.word.clone()));
+                }
+                search.required.push(row.spellings);
+            }
+            search.typed.push(row.word);
+        }
+        // A word not in the table: its spellings one edit away that are.
+        let edits: Vec<(usize, String)> = unknown
+            .iter()
+            .flat_map(|(i, word)| one_edit_away(word).into_iter().map(move |e| (*i, e)))
+            .collect();
+        if !edits.is_empty() {
+            let candidates: Vec<String> = edits.iter().map(|(_, e)| e.clone()).collect();
+            let known = sqlx::query_scalar!("select word from search_words where word = any($1)", &candidates)
+                .fetch_all(pool)
+                .await?;
+            for (i, edit) in edits.into_iter().filter(|(_, e)| known.contains(e)) {
+                let spellings = &mut search.required[i];
+                if !spellings.contains(&edit) && spellings.len() < MAX_SPELLINGS {
+                    spellings.insert(0, edit);
+                }
+            }
+        }
+        Ok(search)
+    }
+
+    /// The condition on `h`: every long word by one of its spellings, or, when
+    /// only short words were typed, those words exactly.
+    fn push_where(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+        if self.typed.is_empty() {
+            sql.push(" and false");
+        } else if self.required.is_empty() {
+            sql.push(" and h.search_words @> ").push_bind(self.typed.clone());
+        }
+        for spellings in &self.required {
+            sql.push(" and h.search_words && ").push_bind(spellings.clone());
+        }
+    }
+
+    /// The score: how many typed words the hero holds exactly as typed.
+    fn push_score(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+        sql.push("(0");
+        for word in &self.typed {
+            sql.push(" + (h.search_words @> ")
+                .push_bind(vec![word.clone()])
+                .push(")::int");
+        }
+        sql.push(")::real as score");
+    }
+}
+
+const COLUMNS: &str = "h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
+     h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name";
+
+/// One page of the roll (up to `limit` rows after the filter's cursor) and how
+/// many heroes match.
+pub async fn page(pool: &PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<(Vec<RollRow>, Total)> {
+    let Some(q) = &filter.q else {
+        let rows = rows(pool, filter, None, limit).await?;
+        let total = if filter.is_filtered() {
+            count(pool, filter).await?
+        } else {
+            let heroes = sqlx::query_scalar!("select heroes from roll_totals")
+                .fetch_one(pool)
+                .await?;
+            Total::Exact(heroes)
+        };
+        return Ok((rows, total));
+    };
+    let search = Search::correct(pool, q).await?;
+    let rows = rows(pool, filter, Some(&search), limit).await?;
+    let total = match rows.first() {
+        Some(row) => Total::capped(row.matches, SEARCH_CAP),
+        // Past the last page, or nothing matches: only then count apart.
+        None if filter.after.is_some() => search_count(pool, filter, &search).await?,
+        None => Total::Exact(0),
+    };
+    Ok((rows, total))
+}
+
+/// Rows for an export: the whole search (up to `limit`), without a count.
+async fn rows(pool: &PgPool, filter: &RollFilter, search: Option<&Search>, limit: i64) -> sqlx::Result<Vec<RollRow>> {
+    // Planned for these very words: how common they are decides the plan.
+    rows_sql(filter, search, limit)
+        .build_query_as()
+        .persistent(search.is_none())
+        .fetch_all(pool)
+        .await
+}
+
+/// The query for up to `limit` rows after the filter's cursor, the matches of
+/// `search` when there is one. The export streams it; a page reads it whole.
+pub fn rows_sql<'a>(filter: &'a RollFilter, search: Option<&'a Search>, limit: i64) -> QueryBuilder<'a, Postgres> {
+    let mut sql = QueryBuilder::<Postgres>::new("select * from (");
+    match search {
+        // The matches, the newest first, at most the cap, scored and counted;
+        // then ranked and paged.
+        Some(search) => {
+            sql.push("select *, count(*) over () as matches from (select ")
+                .push(COLUMNS)
+                .push(", ");
+            search.push_score(&mut sql);
+            sql.push(" from heroes h");
+            filter.push_where(&mut sql);
+            search.push_where(&mut sql);
+            sql.push(" order by h.end_of_watch desc, h.id desc limit ")
+                .push_bind(SEARCH_CAP.max(limit) + 1)
+                .push(") c");
+        }
+        None => {
+            sql.push("select ")
+                .push(COLUMNS)
+                .push(", 0::real as score, 0::bigint as matches from heroes h");
+            filter.push_where(&mut sql);
+        }
+    }
+    sql.push(") h where true");
+    filter.push_page(&mut sql, limit);
+    sql
+}
+
+async fn count(pool: &PgPool, filter: &RollFilter) -> sqlx::Result<Total> {
+    let mut sql = QueryBuilder::<Postgres>::new("select count(*) from (select 1 from heroes h");
+    filter.push_where(&mut sql);
+    sql.push(" limit ").push_bind(COUNT_CAP + 1).push(") c");
+    let counted: i64 = sql.build_query_scalar().fetch_one(pool).await?;
+    Ok(Total::capped(counted, COUNT_CAP))
+}
+
+async fn search_count(pool: &PgPool, filter: &RollFilter, search: &Search) -> sqlx::Result<Total> {
+    let mut sql = QueryBuilder::<Postgres>::new("select count(*) from (select 1 from heroes h");
+    filter.push_where(&mut sql);
+    search.push_where(&mut sql);
+    sql.push(" limit ").push_bind(SEARCH_CAP + 1).push(") c");
+    let counted: i64 = sql.build_query_scalar().persistent(false).fetch_one(pool).await?;
+    Ok(Total::capped(counted, SEARCH_CAP))
+}
