@@ -10,6 +10,7 @@ use crate::web::forms::{FormErrors, plain_text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type, serde::Deserialize)]
 #[sqlx(type_name = "contact_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ContactKind {
     Family,
     Agency,
