@@ -4,7 +4,35 @@ use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, page_text};
 
-fn names_on(html: &str) -> Vec<String> {
+/// Six heroes of two countries, services and agencies, shared with the search tests.
+pub(crate) const ROLL_HEROES: [(&str, &str, &str, &str, &str); 6] = [
+    (
+        "André Dubois",
+        "Service de police de la Ville de Montréal",
+        "CA",
+        "QC",
+        "2022-05-10",
+    ),
+    ("Jeffrey Northrup", "Toronto Police Service", "CA", "ON", "2021-07-02"),
+    ("Julian Becerra", "Fountain Police Department", "US", "CO", "2023-02-11"),
+    (
+        "Andrew Peery",
+        "El Paso County Sheriff's Office",
+        "US",
+        "CO",
+        "2022-04-14",
+    ),
+    (
+        "Garrett Crumby",
+        "Huntsville Police Department",
+        "US",
+        "AL",
+        "2023-09-01",
+    ),
+    ("Mary-Kate O'Neil", "Boston Fire Department", "US", "MA", "2019-12-24"),
+];
+
+pub(crate) fn names_on(html: &str) -> Vec<String> {
     let document = scraper::Html::parse_document(html);
     let selector = scraper::Selector::parse("a.roll-name").expect("selector");
     document
@@ -15,33 +43,7 @@ fn names_on(html: &str) -> Vec<String> {
 
 async fn seeded(pool: PgPool) -> TestApp {
     let app = TestApp::new(pool).await;
-    app.seed_heroes(&[
-        (
-            "André Dubois",
-            "Service de police de la Ville de Montréal",
-            "CA",
-            "QC",
-            "2022-05-10",
-        ),
-        ("Jeffrey Northrup", "Toronto Police Service", "CA", "ON", "2021-07-02"),
-        ("Julian Becerra", "Fountain Police Department", "US", "CO", "2023-02-11"),
-        (
-            "Andrew Peery",
-            "El Paso County Sheriff's Office",
-            "US",
-            "CO",
-            "2022-04-14",
-        ),
-        (
-            "Garrett Crumby",
-            "Huntsville Police Department",
-            "US",
-            "AL",
-            "2023-09-01",
-        ),
-        ("Mary-Kate O'Neil", "Boston Fire Department", "US", "MA", "2019-12-24"),
-    ])
-    .await;
+    app.seed_heroes(&ROLL_HEROES).await;
     sqlx::query("update heroes set service = 'fire' where full_name like 'Mary-Kate%'")
         .execute(&app.pool)
         .await

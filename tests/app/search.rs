@@ -5,47 +5,17 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::helpers::{TestApp, page_text};
+use crate::honor_roll::ROLL_HEROES;
 
 fn names_on(html: &str) -> Vec<String> {
-    let document = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse("a.roll-name").expect("selector");
-    let mut names: Vec<String> = document
-        .select(&selector)
-        .map(|a| a.text().collect::<String>().trim().to_string())
-        .collect();
+    let mut names = crate::honor_roll::names_on(html);
     names.sort();
     names
 }
 
 async fn seeded(pool: PgPool) -> TestApp {
     let app = TestApp::new(pool).await;
-    app.seed_heroes(&[
-        (
-            "André Dubois",
-            "Service de police de la Ville de Montréal",
-            "CA",
-            "QC",
-            "2022-05-10",
-        ),
-        ("Jeffrey Northrup", "Toronto Police Service", "CA", "ON", "2021-07-02"),
-        ("Julian Becerra", "Fountain Police Department", "US", "CO", "2023-02-11"),
-        (
-            "Andrew Peery",
-            "El Paso County Sheriff's Office",
-            "US",
-            "CO",
-            "2022-04-14",
-        ),
-        (
-            "Garrett Crumby",
-            "Huntsville Police Department",
-            "US",
-            "AL",
-            "2023-09-01",
-        ),
-        ("Mary-Kate O'Neil", "Boston Fire Department", "US", "MA", "2019-12-24"),
-    ])
-    .await;
+    app.seed_heroes(&ROLL_HEROES).await;
     app
 }
 
