@@ -15,12 +15,13 @@ use serde_json::Value;
 use sqlx::{PgExecutor, Postgres, Transaction};
 use tower_sessions::Session;
 
-use super::second_factor::recent_or_code;
-use super::session::{Admin, SessionUser, Staff};
+use super::second_factor::{self, Attempt};
+use super::session::{Admin, SessionUser, Staff, mark_factor_proven};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
+use crate::web::forms::FormErrors;
 use crate::web::{Flash, FlashKind, Layout, flash, take_flashes};
 
 /// A role extractor an acting person can be built from.
@@ -82,6 +83,8 @@ pub struct Change<'a> {
     /// A dotted verb, e.g. `hero.created`.
     pub action: &'a str,
     pub entity_type: &'a str,
+    /// Empty for a thing there is only one of (the grant settings, an export):
+    /// the trail then records no id.
     pub entity_id: String,
     pub summary: String,
     pub details: Value,
@@ -103,7 +106,7 @@ impl<R> Acting<R> {
             actor_id: Some(self.me.id),
             action: change.action,
             entity_type: change.entity_type,
-            entity_id: Some(change.entity_id),
+            entity_id: Some(change.entity_id).filter(|id| !id.is_empty()),
             summary: change.summary,
             details: change.details,
             client_ip: Some(&self.ip),
@@ -142,15 +145,43 @@ impl<R> Acting<R> {
         Ok(Redirect::to(to).into_response())
     }
 
-    /// For actions that need a recent second factor: `Ok(None)` when this session
-    /// proved it lately or `typed` proves it now (after which this person counts
-    /// it as recent); otherwise the message for the form's code field.
+    /// For actions that need a recent second factor (approving money, changing
+    /// accounts): `Ok(None)` when this session proved it within
+    /// [`RECENT_FACTOR`](super::session::RECENT_FACTOR) or `typed` proves it now,
+    /// after which the session and this person count it as recent; otherwise the
+    /// message for the form's code field. An account without a second factor
+    /// (staff who have not enrolled) has nothing to prove.
     pub async fn recent_or_code(&mut self, typed: &str, purpose: &str) -> Result<Option<&'static str>, AppError> {
-        let mut layout = self.layout();
-        let why = recent_or_code(&self.state, &self.session, &mut layout, &self.ip, typed, purpose).await?;
-        if why.is_none() && self.me.has_factor {
-            self.me.factor_recent = true;
+        if !self.me.needs_code() {
+            return Ok(None);
         }
-        Ok(why)
+        let attempt = Attempt {
+            user_id: self.me.id,
+            email: &self.me.email,
+            ip: &self.ip,
+            purpose,
+            signed_in: true,
+        };
+        if let Some(why) = second_factor::prove(&self.state, attempt, typed).await? {
+            return Ok(Some(why));
+        }
+        mark_factor_proven(&self.session, self.state.now()).await?;
+        self.me.factor_recent = true;
+        Ok(None)
+    }
+
+    /// [`recent_or_code`](Acting::recent_or_code) for a form whose only mistake can
+    /// be the code: its message under `field`, or no mistakes.
+    pub async fn code_errors(
+        &mut self,
+        typed: &str,
+        purpose: &str,
+        field: &'static str,
+    ) -> Result<FormErrors, AppError> {
+        let mut errors = FormErrors::default();
+        if let Some(why) = self.recent_or_code(typed, purpose).await? {
+            errors.add(field, why);
+        }
+        Ok(errors)
     }
 }

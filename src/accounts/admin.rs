@@ -10,23 +10,21 @@ use axum::Form;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::acting::{Acting, Change};
 use super::model::{DisplayName, Email, Role, User};
 use super::queries::{self, NewUser};
-use super::second_factor::{self, Enrolment, recent_or_code};
+use super::second_factor::{self, Enrolment};
 use super::session::{Admin, SessionUser};
 use super::tokens::{self, Purpose};
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, PathId, flash, render, render_status};
+use crate::web::{Layout, PathId, render, render_status};
 
 #[derive(Template)]
 #[template(path = "accounts/users.html")]
@@ -119,48 +117,43 @@ pub async fn invite_form(Admin(_): Admin, layout: Layout) -> Result<Response, Ap
     })
 }
 
-pub async fn invite(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<InviteForm>,
-) -> Result<Response, AppError> {
-    let now = state.now();
+pub async fn invite(mut act: Acting<Admin>, Form(form): Form<InviteForm>) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
     let email = errors.check("email", Email::parse(&form.email));
     let name = errors.check("display_name", DisplayName::parse(&form.display_name));
     let role = errors.check("role", Role::parse(&form.role));
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "inviting someone").await? {
+    if let Some(why) = act.recent_or_code(&form.code, "inviting someone").await? {
         errors.add("code", why);
     }
+    let layout = act.layout();
     let (Some(email), Some(name), Some(role), true) = (email, name, role, errors.is_empty()) else {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &InvitePage { layout, form, errors });
     };
-    let mut tx = state.pool.begin().await?;
+    let mut tx = act.state.pool.begin().await?;
     let new = NewUser {
         email: &email,
         display_name: &name,
         role,
         password_hash: None,
     };
-    let Some(id) = queries::insert(&mut *tx, new, now).await? else {
+    let Some(id) = queries::insert(&mut *tx, new, act.now).await? else {
         errors.add("email", "An account with this email already exists.");
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &InvitePage { layout, form, errors });
     };
-    let token = tokens::create(&mut *tx, Purpose::Invite, Some(id), Some(me.id), now).await?;
-    let summary = format!("{} invited {} as {}", me.email, email.as_str(), role.as_str());
-    let details = json!({ "email": email.as_str(), "role": role.as_str() });
-    record(&mut tx, &me, "account.invited", id, summary, details, &ip, now).await?;
-    tx.commit().await?;
-    let link = format!("{}/account/welcome/{token}", state.config.base_url());
+    let token = tokens::create(&mut *tx, Purpose::Invite, Some(id), Some(act.me.id), act.now).await?;
+    let change = Change {
+        action: "account.invited",
+        entity_type: "account",
+        entity_id: id.to_string(),
+        summary: format!("{} invited {} as {}", act.me.email, email.as_str(), role.as_str()),
+        details: json!({ "email": email.as_str(), "role": role.as_str() }),
+    };
+    let link = format!("{}/account/welcome/{token}", act.state.config.base_url());
     let text = format!(
         "Invitation created. Send this link to {} (valid 7 days, works once): {link}",
         email.as_str()
     );
-    flash(&session, FlashKind::Success, text).await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    act.commit(tx, change, text, &format!("/admin/users/{id}")).await
 }
 
 pub async fn show(
@@ -172,114 +165,93 @@ pub async fn show(
     user_page(&state, layout, id, StatusCode::OK, None, FormErrors::default()).await
 }
 
+/// The account's page again, with the code's message under `field`, when the
+/// admin's second factor is not recent and the typed code does not prove it.
+async fn code_refused(
+    act: &mut Acting<Admin>,
+    id: Uuid,
+    typed: &str,
+    purpose: &str,
+    field: &'static str,
+) -> Result<Option<Response>, AppError> {
+    let errors = act.code_errors(typed, purpose, field).await?;
+    if errors.is_empty() {
+        return Ok(None);
+    }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    user_page(&act.state, act.layout(), id, status, None, errors)
+        .await
+        .map(Some)
+}
+
 pub async fn change_role(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    mut act: Acting<Admin>,
     PathId(id): PathId,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
     let Ok(role) = Role::parse(&form.role) else {
-        flash(&session, FlashKind::Error, "Choose staff or admin.").await?;
-        return Ok(Redirect::to(&back).into_response());
+        return act.refused("Choose staff or admin.", &back).await;
     };
-    if id == me.id {
-        flash(
-            &session,
-            FlashKind::Error,
-            "You cannot change your own role; ask another admin.",
-        )
-        .await?;
-        return Ok(Redirect::to(&back).into_response());
+    if id == act.me.id {
+        return act
+            .refused("You cannot change your own role; ask another admin.", &back)
+            .await;
     }
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "changing a role").await? {
+    if let Some(why) = act.recent_or_code(&form.code, "changing a role").await? {
         let mut errors = FormErrors::default();
         errors.add("role-code", why);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return user_page(&state, layout, id, status, Some(form.role), errors).await;
+        return user_page(&act.state, act.layout(), id, status, Some(form.role), errors).await;
     }
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
-    ensure_still_admin(&mut tx, &me).await?;
+    let mut tx = act.state.pool.begin().await?;
+    ensure_still_admin(&mut tx, &act.me).await?;
     let user = queries::find_by_id(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
     if user.role != role {
-        queries::set_role(&mut *tx, id, role, now).await?;
-        let summary = format!(
-            "{} changed {} from {} to {}",
-            me.email,
-            user.email,
-            user.role.as_str(),
-            role.as_str()
-        );
-        let details = json!({ "from": user.role.as_str(), "to": role.as_str() });
-        record(&mut tx, &me, "account.role_changed", id, summary, details, &ip, now).await?;
+        queries::set_role(&mut *tx, id, role, act.now).await?;
+        let change = Change {
+            action: "account.role_changed",
+            entity_type: "account",
+            entity_id: id.to_string(),
+            summary: format!(
+                "{} changed {} from {} to {}",
+                act.me.email,
+                user.email,
+                user.role.as_str(),
+                role.as_str()
+            ),
+            details: json!({ "from": user.role.as_str(), "to": role.as_str() }),
+        };
+        act.record(&mut *tx, change).await?;
     }
     tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        format!("{} is now {}.", user.display_name, role),
-    )
-    .await?;
-    Ok(Redirect::to(&back).into_response())
+    act.done(format!("{} is now {}.", user.display_name, role), &back).await
 }
 
-pub async fn deactivate(
-    admin: Admin,
-    layout: Layout,
-    state: State<AppState>,
-    session: Session,
-    ip: ClientIp,
-    id: PathId,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    set_active(admin, layout, state, session, ip, id, &code_in(&body), false).await
+pub async fn deactivate(act: Acting<Admin>, PathId(id): PathId, body: Bytes) -> Result<Response, AppError> {
+    set_active(act, id, &code_in(&body), false).await
 }
 
-pub async fn activate(
-    admin: Admin,
-    layout: Layout,
-    state: State<AppState>,
-    session: Session,
-    ip: ClientIp,
-    id: PathId,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    set_active(admin, layout, state, session, ip, id, &code_in(&body), true).await
+pub async fn activate(act: Acting<Admin>, PathId(id): PathId, body: Bytes) -> Result<Response, AppError> {
+    set_active(act, id, &code_in(&body), true).await
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn set_active(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-    code: &str,
-    active: bool,
-) -> Result<Response, AppError> {
+async fn set_active(mut act: Acting<Admin>, id: Uuid, code: &str, active: bool) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
-    if id == me.id {
-        flash(&session, FlashKind::Error, "You cannot deactivate your own account.").await?;
-        return Ok(Redirect::to(&back).into_response());
+    if id == act.me.id {
+        return act.refused("You cannot deactivate your own account.", &back).await;
     }
     let purpose = if active {
         "reactivating an account"
     } else {
         "deactivating an account"
     };
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, code, purpose).await? {
-        let mut errors = FormErrors::default();
-        errors.add("active-code", why);
-        return user_page(&state, layout, id, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
+    if let Some(page) = code_refused(&mut act, id, code, purpose, "active-code").await? {
+        return Ok(page);
     }
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
-    ensure_still_admin(&mut tx, &me).await?;
+    let now = act.now;
+    let mut tx = act.state.pool.begin().await?;
+    ensure_still_admin(&mut tx, &act.me).await?;
     let user = queries::find_by_id(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
     queries::set_active(&mut *tx, id, active, now).await?;
     if !active {
@@ -290,50 +262,38 @@ async fn set_active(
     } else {
         ("account.deactivated", "deactivated")
     };
-    let summary = format!("{} {verb} {}", me.email, user.email);
-    record(&mut tx, &me, action, id, summary, json!({}), &ip, now).await?;
-    tx.commit().await?;
+    let change = Change {
+        action,
+        entity_type: "account",
+        entity_id: id.to_string(),
+        summary: format!("{} {verb} {}", act.me.email, user.email),
+        details: json!({}),
+    };
     let text = if active {
         format!("{} can sign in again.", user.display_name)
     } else {
         format!("{} is deactivated and signed out everywhere.", user.display_name)
     };
-    flash(&session, FlashKind::Success, text).await?;
-    Ok(Redirect::to(&back).into_response())
+    act.commit(tx, change, text, &back).await
 }
 
-pub async fn reset(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-    body: Bytes,
-) -> Result<Response, AppError> {
+pub async fn reset(mut act: Acting<Admin>, PathId(id): PathId, body: Bytes) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
     let code = code_in(&body);
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &code, "issuing a password link").await? {
-        let mut errors = FormErrors::default();
-        errors.add("reset-code", why);
-        return user_page(&state, layout, id, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
+    if let Some(page) = code_refused(&mut act, id, &code, "issuing a password link", "reset-code").await? {
+        return Ok(page);
     }
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
+    let now = act.now;
+    let mut tx = act.state.pool.begin().await?;
     let user = queries::find_by_id(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
     if !user.active {
-        flash(
-            &session,
-            FlashKind::Error,
-            "Reactivate the account before resetting its password.",
-        )
-        .await?;
-        return Ok(Redirect::to(&back).into_response());
+        return act
+            .refused("Reactivate the account before resetting its password.", &back)
+            .await;
     }
-    if did_lately(&mut tx, me.id, "second_factor.reset", id, now).await? {
+    if queries::did_lately(&mut *tx, act.me.id, "second_factor.reset", id, now - SEPARATION).await? {
         tx.rollback().await?;
-        flash(&session, FlashKind::Error, ONE_ADMIN_NOT_BOTH).await?;
-        return Ok(Redirect::to(&back).into_response());
+        return act.refused(ONE_ADMIN_NOT_BOTH, &back).await;
     }
     tokens::revoke_for_user(&mut *tx, id, now).await?;
     let purpose = if user.is_pending() {
@@ -341,87 +301,63 @@ pub async fn reset(
     } else {
         Purpose::Reset
     };
-    let token = tokens::create(&mut *tx, purpose, Some(id), Some(me.id), now).await?;
-    let summary = format!("{} issued a new password link for {}", me.email, user.email);
-    record(
-        &mut tx,
-        &me,
-        "account.password_reset_issued",
-        id,
-        summary,
-        json!({}),
-        &ip,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    let link = format!("{}/account/welcome/{token}", state.config.base_url());
+    let token = tokens::create(&mut *tx, purpose, Some(id), Some(act.me.id), now).await?;
+    let change = Change {
+        action: "account.password_reset_issued",
+        entity_type: "account",
+        entity_id: id.to_string(),
+        summary: format!("{} issued a new password link for {}", act.me.email, user.email),
+        details: json!({}),
+    };
+    let link = format!("{}/account/welcome/{token}", act.state.config.base_url());
     let valid = if purpose == Purpose::Invite {
         "7 days"
     } else {
         "24 hours"
     };
     let text = format!("Send this link to {} (valid {valid}, works once): {link}", user.email);
-    flash(&session, FlashKind::Success, text).await?;
-    Ok(Redirect::to(&back).into_response())
+    act.commit(tx, change, text, &back).await
 }
 
 /// For a lost phone: removes the person's second factor and recovery codes and
 /// signs them out everywhere. At their next sign-in the password is enough for
 /// staff; an admin is sent to set up a new factor before anything else.
-pub async fn reset_factor(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-    body: Bytes,
-) -> Result<Response, AppError> {
+pub async fn reset_factor(mut act: Acting<Admin>, PathId(id): PathId, body: Bytes) -> Result<Response, AppError> {
     let back = format!("/admin/users/{id}");
-    if id == me.id {
-        flash(
-            &session,
-            FlashKind::Error,
-            "Replace your own second factor from your account page.",
-        )
-        .await?;
-        return Ok(Redirect::to(&back).into_response());
+    if id == act.me.id {
+        return act
+            .refused("Replace your own second factor from your account page.", &back)
+            .await;
     }
     let code = code_in(&body);
-    let purpose = "resetting a second factor";
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &code, purpose).await? {
-        let mut errors = FormErrors::default();
-        errors.add("factor-code", why);
-        return user_page(&state, layout, id, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await;
+    if let Some(page) = code_refused(&mut act, id, &code, "resetting a second factor", "factor-code").await? {
+        return Ok(page);
     }
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
+    let now = act.now;
+    let mut tx = act.state.pool.begin().await?;
     let user = queries::find_by_id(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
-    if did_lately(&mut tx, me.id, "account.password_reset_issued", id, now).await? {
+    let since = now - SEPARATION;
+    if queries::did_lately(&mut *tx, act.me.id, "account.password_reset_issued", id, since).await? {
         tx.rollback().await?;
-        flash(&session, FlashKind::Error, ONE_ADMIN_NOT_BOTH).await?;
-        return Ok(Redirect::to(&back).into_response());
+        return act.refused(ONE_ADMIN_NOT_BOTH, &back).await;
     }
     if !second_factor::remove(&mut *tx, id).await? {
         tx.rollback().await?;
-        flash(&session, FlashKind::Error, "This account has no second factor.").await?;
-        return Ok(Redirect::to(&back).into_response());
+        return act.refused("This account has no second factor.", &back).await;
     }
     queries::end_sessions(&mut *tx, id, now).await?;
-    let summary = format!("{} reset the second factor of {}", me.email, user.email);
-    record(&mut tx, &me, "second_factor.reset", id, summary, json!({}), &ip, now).await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        format!(
-            "{}'s second factor is removed and they are signed out everywhere.",
-            user.display_name
-        ),
-    )
-    .await?;
-    Ok(Redirect::to(&back).into_response())
+    let change = Change {
+        action: "second_factor.reset",
+        entity_type: "account",
+        entity_id: id.to_string(),
+        summary: format!("{} reset the second factor of {}", act.me.email, user.email),
+        details: json!({}),
+    };
+    let text = format!(
+        "{}'s second factor is removed and they are signed out everywhere.",
+        user.display_name
+    );
+    act.commit(tx, change, text, &back).await
 }
 
 /// A password link and a second-factor reset from the same admin would hand
@@ -431,26 +367,6 @@ const ONE_ADMIN_NOT_BOTH: &str = "You gave this account a password link or reset
      the other must come from another admin, so that no single admin can take an account over.";
 const SEPARATION: chrono::Duration = chrono::Duration::hours(24);
 
-/// Whether `actor` did `action` to account `id` within [`SEPARATION`] before `now`, by the audit trail.
-async fn did_lately(
-    tx: &mut sqlx::PgConnection,
-    actor: Uuid,
-    action: &str,
-    id: Uuid,
-    now: chrono::DateTime<chrono::Utc>,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"select exists(select 1 from audit_log where actor_id = $1 and action = $2 and entity_type = 'account'
-                         and entity_id = $3 and occurred_at > $4) as "found!""#,
-        actor,
-        action,
-        id.to_string(),
-        now - SEPARATION
-    )
-    .fetch_one(&mut *tx)
-    .await
-}
-
 /// Serialises changes among admins and re-checks the actor under the lock, so two
 /// admins demoting or deactivating each other at once cannot leave none.
 async fn ensure_still_admin(tx: &mut sqlx::PgConnection, me: &SessionUser) -> Result<(), AppError> {
@@ -459,28 +375,4 @@ async fn ensure_still_admin(tx: &mut sqlx::PgConnection, me: &SessionUser) -> Re
         Some(user) if user.active && user.role == Role::Admin => Ok(()),
         _ => Err(AppError::Forbidden),
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn record(
-    tx: &mut sqlx::PgConnection,
-    me: &SessionUser,
-    action: &str,
-    id: Uuid,
-    summary: String,
-    details: serde_json::Value,
-    ip: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    let event = Event {
-        actor_id: Some(me.id),
-        action,
-        entity_type: "account",
-        entity_id: Some(id.to_string()),
-        summary,
-        details,
-        client_ip: Some(ip),
-    };
-    audit::record(tx, event, now).await?;
-    Ok(())
 }

@@ -15,16 +15,15 @@ use serde_json::json;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::acting::{Acting, Change};
 use super::queries;
-use super::reauth::{Purpose, password_again};
-use super::second_factor::{self, Enrolment, Typed, recent_or_code};
-use super::session::{SessionUser, Staff, factor_proven_at, mark_factor_proven, sign_in};
-use crate::audit::{self, Event};
+use super::reauth::Purpose;
+use super::second_factor::{self, Enrolment, Typed};
+use super::session::{Staff, factor_proven_at, mark_factor_proven, sign_in};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, Viewer, flash, render, render_status};
+use crate::web::{Layout, Viewer, render, render_status};
 
 const PAGE: &str = "/account/second-factor";
 const CODES: &str = "/account/second-factor/recovery-codes";
@@ -162,16 +161,10 @@ pub async fn enrol_form(
     enrol_page(&state, &session, layout, StatusCode::OK, FormErrors::default()).await
 }
 
-pub async fn enrol_submit(
-    Staff(me): Staff,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<EnrolForm>,
-) -> Result<Response, AppError> {
-    let now = state.now();
-    let secret = enrol_secret(&session, me.id).await?;
+pub async fn enrol_submit(mut act: Acting<Staff>, Form(form): Form<EnrolForm>) -> Result<Response, AppError> {
+    let now = act.now;
+    let me = act.me.id;
+    let secret = enrol_secret(&act.session, me).await?;
     let mut errors = FormErrors::default();
     let step = match Typed::parse_code(&form.code) {
         Ok(code) => match second_factor::matching_step(&secret, &code, now)? {
@@ -189,49 +182,46 @@ pub async fn enrol_submit(
             None
         }
     };
-    let replacing = me.has_factor;
-    if !replacing && let Some(why) = password_again(&state, &me, &form.password, &ip, &FIRST_FACTOR).await? {
+    let replacing = act.me.has_factor;
+    if !replacing && let Some(why) = act.password_again(&form.password, &FIRST_FACTOR).await? {
         errors.add("password", why);
     }
     // Replacing a factor needs the old one, recently: a session left open is not
     // enough to move the account to someone else's phone.
-    if replacing && step.is_some() {
-        let proof = recent_or_code(
-            &state,
-            &session,
-            &mut layout,
-            &ip,
-            &form.current_code,
-            "replacing their second factor",
-        );
-        if let Some(why) = proof.await? {
-            errors.add("current_code", why);
-        }
+    if replacing
+        && step.is_some()
+        && let Some(why) = act
+            .recent_or_code(&form.current_code, "replacing their second factor")
+            .await?
+    {
+        errors.add("current_code", why);
     }
     let (Some(step), true) = (step, errors.is_empty()) else {
-        return enrol_page(&state, &session, layout, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return enrol_page(&act.state, &act.session, act.layout(), status, errors).await;
     };
     let codes = second_factor::new_recovery_codes();
-    let mut tx = state.pool.begin().await?;
-    second_factor::save(&mut tx, me.id, &secret, step, now).await?;
-    second_factor::replace_recovery_codes(&mut tx, me.id, &codes, now).await?;
+    let mut tx = act.state.pool.begin().await?;
+    second_factor::save(&mut tx, me, &secret, step, now).await?;
+    second_factor::replace_recovery_codes(&mut tx, me, &codes, now).await?;
     let (action, verb) = if replacing {
         ("second_factor.replaced", "replaced their")
     } else {
         ("second_factor.enrolled", "set up a")
     };
-    let summary = format!("{} {verb} second factor", me.email);
-    audit::record(&mut *tx, own_event(&me, action, summary, &ip), now).await?;
+    act.record(&mut *tx, own_change(&act, action, format!("{verb} second factor")))
+        .await?;
     if replacing {
         // A session opened with the old factor (a stolen phone) ends here.
-        queries::end_sessions(&mut *tx, me.id, now).await?;
+        queries::end_sessions(&mut *tx, me, now).await?;
     }
     tx.commit().await?;
+    let session = &act.session;
     session.remove_value(ENROL_KEY).await?;
     if replacing {
-        stay_signed_in(&state, &session, me.id, now, Some(now)).await?;
+        stay_signed_in(&act.state, session, me, now, Some(now)).await?;
     } else {
-        mark_factor_proven(&session, now).await?;
+        mark_factor_proven(session, now).await?;
     }
     session.insert(FRESH_CODES_KEY, codes).await?;
     Ok(Redirect::to(CODES).into_response())
@@ -258,97 +248,71 @@ pub async fn codes(Staff(_): Staff, layout: Layout, session: Session) -> Result<
     render(&CodesPage { layout, codes })
 }
 
-pub async fn regenerate(
-    Staff(me): Staff,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<CodeForm>,
-) -> Result<Response, AppError> {
-    if !me.has_factor {
+pub async fn regenerate(mut act: Acting<Staff>, Form(form): Form<CodeForm>) -> Result<Response, AppError> {
+    if !act.me.has_factor {
         return Ok(Redirect::to(PAGE).into_response());
     }
-    let proof = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "new recovery codes");
-    if let Some(why) = proof.await? {
-        let mut errors = FormErrors::default();
-        errors.add("regenerate-code", why);
-        return factor_page(&state, layout, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    let errors = act
+        .code_errors(&form.code, "new recovery codes", "regenerate-code")
+        .await?;
+    if !errors.is_empty() {
+        return factor_page(&act.state, act.layout(), StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     }
-    let now = state.now();
     let codes = second_factor::new_recovery_codes();
-    let mut tx = state.pool.begin().await?;
-    second_factor::replace_recovery_codes(&mut tx, me.id, &codes, now).await?;
-    let summary = format!("{} made new recovery codes; the old ones no longer work", me.email);
-    audit::record(
-        &mut *tx,
-        own_event(&me, "second_factor.recovery_codes_replaced", summary, &ip),
-        now,
-    )
-    .await?;
+    let mut tx = act.state.pool.begin().await?;
+    second_factor::replace_recovery_codes(&mut tx, act.me.id, &codes, act.now).await?;
+    let what = "made new recovery codes; the old ones no longer work";
+    let change = own_change(&act, "second_factor.recovery_codes_replaced", what.into());
+    act.record(&mut *tx, change).await?;
     tx.commit().await?;
-    session.insert(FRESH_CODES_KEY, codes).await?;
+    act.session.insert(FRESH_CODES_KEY, codes).await?;
     Ok(Redirect::to(CODES).into_response())
 }
 
-pub async fn remove(
-    Staff(me): Staff,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<CodeForm>,
-) -> Result<Response, AppError> {
-    if me.is_admin() {
-        flash(
-            &session,
-            FlashKind::Error,
-            "Admins must keep a second factor. Set up a new one to replace it.",
-        )
+pub async fn remove(mut act: Acting<Staff>, Form(form): Form<CodeForm>) -> Result<Response, AppError> {
+    if act.me.is_admin() {
+        return act
+            .refused(
+                "Admins must keep a second factor. Set up a new one to replace it.",
+                PAGE,
+            )
+            .await;
+    }
+    if !act.me.has_factor {
+        return Ok(Redirect::to(PAGE).into_response());
+    }
+    let errors = act
+        .code_errors(&form.code, "removing their second factor", "remove-code")
         .await?;
-        return Ok(Redirect::to(PAGE).into_response());
+    if !errors.is_empty() {
+        return factor_page(&act.state, act.layout(), StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     }
-    if !me.has_factor {
-        return Ok(Redirect::to(PAGE).into_response());
-    }
-    let proof = recent_or_code(
-        &state,
-        &session,
-        &mut layout,
-        &ip,
-        &form.code,
-        "removing their second factor",
-    );
-    if let Some(why) = proof.await? {
-        let mut errors = FormErrors::default();
-        errors.add("remove-code", why);
-        return factor_page(&state, layout, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
-    }
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
-    second_factor::remove(&mut *tx, me.id).await?;
-    let summary = format!("{} removed their second factor", me.email);
-    audit::record(&mut *tx, own_event(&me, "second_factor.removed", summary, &ip), now).await?;
-    queries::end_sessions(&mut *tx, me.id, now).await?;
-    tx.commit().await?;
-    stay_signed_in(&state, &session, me.id, now, factor_proven_at(&session).await?).await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "Your second factor is removed. Sign-in now asks only for your password.",
+    let (me, now) = (act.me.id, act.now);
+    let mut tx = act.state.pool.begin().await?;
+    second_factor::remove(&mut *tx, me).await?;
+    act.record(
+        &mut *tx,
+        own_change(&act, "second_factor.removed", "removed their second factor".into()),
     )
     .await?;
-    Ok(Redirect::to(PAGE).into_response())
+    queries::end_sessions(&mut *tx, me, now).await?;
+    tx.commit().await?;
+    let factor_at = factor_proven_at(&act.session).await?;
+    stay_signed_in(&act.state, &act.session, me, now, factor_at).await?;
+    act.done(
+        "Your second factor is removed. Sign-in now asks only for your password.",
+        PAGE,
+    )
+    .await
 }
 
-fn own_event<'a>(me: &SessionUser, action: &'a str, summary: String, ip: &'a str) -> Event<'a> {
-    Event {
-        actor_id: Some(me.id),
+/// A change to one's own second factor, for the trail: "{email} {what}".
+fn own_change<'a>(act: &Acting<Staff>, action: &'a str, what: String) -> Change<'a> {
+    Change {
         action,
         entity_type: "account",
-        entity_id: Some(me.id.to_string()),
-        summary,
+        entity_id: act.me.id.to_string(),
+        summary: format!("{} {what}", act.me.email),
         details: json!({}),
-        client_ip: Some(ip),
     }
 }

@@ -128,20 +128,17 @@ pub async fn setup_submit(
     let Some(id) = queries::insert(&mut *tx, new, now).await? else {
         return invalid_link();
     };
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(id),
-            action: "account.first_admin_created",
-            entity_type: "account",
-            entity_id: Some(id.to_string()),
-            summary: format!("First admin {} set up", email.as_str()),
-            details: json!({ "email": email.as_str() }),
-            client_ip: Some(&ip),
-        },
-        now,
+    let summary = format!("First admin {} set up", email.as_str());
+    let event = Event::visitor(
+        "account.first_admin_created",
+        "account",
+        Some(id.to_string()),
+        summary,
+        &ip,
     )
-    .await?;
+    .by(Some(id))
+    .with(json!({ "email": email.as_str() }));
+    audit::record(&mut *tx, event, now).await?;
     tx.commit().await?;
     flash(
         &session,
@@ -218,20 +215,9 @@ pub async fn password_submit(
     } else {
         "account.password_reset_used"
     };
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(user.id),
-            action,
-            entity_type: "account",
-            entity_id: Some(user.id.to_string()),
-            summary: format!("{} chose a new password through a one-time link", user.email),
-            details: json!({}),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
+    let summary = format!("{} chose a new password through a one-time link", user.email);
+    let event = Event::visitor(action, "account", Some(user.id.to_string()), summary, &ip).by(Some(user.id));
+    audit::record(&mut *tx, event, now).await?;
     tx.commit().await?;
     flash(
         &session,

@@ -178,21 +178,12 @@ async fn audit_attempt(
     user_id: Option<uuid::Uuid>,
     ip: &str,
 ) -> Result<(), AppError> {
-    audit::record(
-        &state.pool,
-        Event {
-            // Only a completed sign-in is surely the account holder's act.
-            actor_id: user_id.filter(|_| action == "sign_in.succeeded"),
-            action,
-            entity_type: "account",
-            entity_id: user_id.map(|id| id.to_string()),
-            summary: format!("{action} for {email}"),
-            details: json!({ "email": email }),
-            client_ip: Some(ip),
-        },
-        state.now(),
-    )
-    .await?;
+    let summary = format!("{action} for {email}");
+    let event = Event::visitor(action, "account", user_id.map(|id| id.to_string()), summary, ip)
+        // Only a completed sign-in is surely the account holder's act.
+        .by(user_id.filter(|_| action == "sign_in.succeeded"))
+        .with(json!({ "email": email }));
+    audit::record(&state.pool, event, state.now()).await?;
     Ok(())
 }
 

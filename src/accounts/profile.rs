@@ -4,24 +4,19 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 
+use super::acting::{Acting, Change};
 use super::password::Password;
 use super::queries;
-use super::reauth::{Purpose, password_again};
-use super::second_factor::recent_or_code;
+use super::reauth::Purpose;
 use super::session::{Staff, factor_proven_at, sign_in};
-use crate::audit::{self, Event};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash, render, render_status};
+use crate::web::{Layout, render, render_status};
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
@@ -59,63 +54,48 @@ const CHANGING: Purpose = Purpose {
     doing: "change it",
 };
 
-pub async fn submit(
-    Staff(me): Staff,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<PasswordForm>,
-) -> Result<Response, AppError> {
-    let now = state.now();
-    let user = queries::find_by_id(&state.pool, me.id)
+pub async fn submit(mut act: Acting<Staff>, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+    let now = act.now;
+    let user = queries::find_by_id(&act.state.pool, act.me.id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
-    if let Some(why) = password_again(&state, &me, &form.current, &ip, &CHANGING).await? {
+    if let Some(why) = act.password_again(&form.current, &CHANGING).await? {
         errors.add("current", why);
     }
     let password = errors.check(
         "password",
         Password::parse(&form.password, &form.confirm, &[&user.email, &user.display_name]),
     );
-    let purpose = "changing their password";
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await? {
+    if let Some(why) = act.recent_or_code(&form.code, "changing their password").await? {
         errors.add("code", why);
     }
     let (Some(password), true) = (password, errors.is_empty()) else {
+        let layout = act.layout();
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { layout, errors });
     };
-    let hash = state.hasher.hash(&password).await?;
-    let mut tx = state.pool.begin().await?;
+    let hash = act.state.hasher.hash(&password).await?;
+    let mut tx = act.state.pool.begin().await?;
     let epoch = queries::set_password(&mut *tx, user.id, &hash, now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(user.id),
-            action: "account.password_changed",
-            entity_type: "account",
-            entity_id: Some(user.id.to_string()),
-            summary: format!("{} changed their password", user.email),
-            details: json!({}),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
+    let change = Change {
+        action: "account.password_changed",
+        entity_type: "account",
+        entity_id: user.id.to_string(),
+        summary: format!("{} changed their password", user.email),
+        details: json!({}),
+    };
+    act.record(&mut *tx, change).await?;
     tx.commit().await?;
     // The new epoch ended every session; start a fresh one for this browser.
     let renewed = super::model::User {
         session_epoch: epoch,
         ..user
     };
-    let factor_at = factor_proven_at(&session).await?;
-    sign_in(&session, &renewed, now, factor_at).await?;
-    flash(
-        &session,
-        FlashKind::Success,
+    let factor_at = factor_proven_at(&act.session).await?;
+    sign_in(&act.session, &renewed, now, factor_at).await?;
+    act.done(
         "Your password has been changed. Other sessions were signed out.",
+        "/account/password",
     )
-    .await?;
-    Ok(Redirect::to("/account/password").into_response())
+    .await
 }

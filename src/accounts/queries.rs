@@ -168,3 +168,23 @@ pub async fn lock_admins(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Whether `actor` did `action` to account `id` after `since`, by the audit trail.
+pub async fn did_lately(
+    db: impl PgExecutor<'_>,
+    actor: Uuid,
+    action: &str,
+    id: Uuid,
+    since: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from audit_log where actor_id = $1 and action = $2 and entity_type = 'account'
+                         and entity_id = $3 and occurred_at > $4) as "found!""#,
+        actor,
+        action,
+        id.to_string(),
+        since
+    )
+    .fetch_one(db)
+    .await
+}

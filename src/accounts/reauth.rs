@@ -6,12 +6,12 @@
 //! stranger's wrong sign-ins never block the owner's session. Each wrong
 //! password is in the audit trail.
 
+use serde_json::json;
+
+use super::acting::{Acting, Change};
 use super::queries;
-use super::session::SessionUser;
 use super::throttle::{self, Reservation};
-use crate::audit::{self, Event};
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// What the password is typed for: the words shown and the trail's entry.
 pub struct Purpose {
@@ -27,39 +27,34 @@ pub struct Purpose {
     pub doing: &'static str,
 }
 
-/// Checks the typed password; returns why it is refused, if it is.
-pub async fn password_again(
-    state: &AppState,
-    me: &SessionUser,
-    typed: &str,
-    ip: &str,
-    purpose: &Purpose,
-) -> Result<Option<&'static str>, AppError> {
-    if typed.is_empty() {
-        return Ok(Some(purpose.empty));
+impl<R> Acting<R> {
+    /// Checks the password this person typed again; returns why it is refused, if it is.
+    pub async fn password_again(&self, typed: &str, purpose: &Purpose) -> Result<Option<&'static str>, AppError> {
+        if typed.is_empty() {
+            return Ok(Some(purpose.empty));
+        }
+        let state = &self.state;
+        let user = queries::find_by_id(&state.pool, self.me.id)
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        let now = state.now();
+        let limit = throttle::signed_in_limit(&user.email);
+        let reserved = match throttle::reserve(&state.pool, &limit, now).await? {
+            Reservation::Reserved(reserved) => reserved,
+            Reservation::Refused => return Ok(Some(purpose.locked)),
+        };
+        if state.hasher.verify(typed, user.password_hash.as_deref()).await? {
+            throttle::give_back(&state.pool, &limit, &reserved).await?;
+            return Ok(None);
+        }
+        let change = Change {
+            action: purpose.action,
+            entity_type: "account",
+            entity_id: self.me.id.to_string(),
+            summary: format!("{} typed a wrong password to {}", self.me.email, purpose.doing),
+            details: json!({}),
+        };
+        self.record(&state.pool, change).await?;
+        Ok(Some(purpose.wrong))
     }
-    let user = queries::find_by_id(&state.pool, me.id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let now = state.now();
-    let limit = throttle::signed_in_limit(&user.email);
-    let reserved = match throttle::reserve(&state.pool, &limit, now).await? {
-        Reservation::Reserved(reserved) => reserved,
-        Reservation::Refused => return Ok(Some(purpose.locked)),
-    };
-    if state.hasher.verify(typed, user.password_hash.as_deref()).await? {
-        throttle::give_back(&state.pool, &limit, &reserved).await?;
-        return Ok(None);
-    }
-    let event = Event {
-        actor_id: Some(me.id),
-        action: purpose.action,
-        entity_type: "account",
-        entity_id: Some(me.id.to_string()),
-        summary: format!("{} typed a wrong password to {}", me.email, purpose.doing),
-        details: serde_json::json!({}),
-        client_ip: Some(ip),
-    };
-    audit::record(&state.pool, event, now).await?;
-    Ok(Some(purpose.wrong))
 }

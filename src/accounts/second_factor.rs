@@ -13,13 +13,10 @@ use sqlx::PgExecutor;
 use totp_rs::{Builder, Secret, Totp};
 use uuid::Uuid;
 
-use super::session::mark_factor_proven;
 use super::throttle::{self, Limit, Reservation};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::Layout;
-use tower_sessions::Session;
 
 pub const ISSUER: &str = "Honor Mile";
 /// RFC 4226 recommends 160 bits.
@@ -304,6 +301,15 @@ pub struct Attempt<'a> {
     pub signed_in: bool,
 }
 
+impl<'a> Attempt<'a> {
+    /// The trail's entry for what was typed; the person's own act only when signed in.
+    fn event(&self, action: &'a str, what: &str) -> Event<'a> {
+        let summary = format!("{} typed {what} for {}", self.email, self.purpose);
+        Event::visitor(action, "account", Some(self.user_id.to_string()), summary, self.ip)
+            .by(Some(self.user_id).filter(|_| self.signed_in))
+    }
+}
+
 /// Checks a typed code or recovery code for the account. `Ok(None)` when it is
 /// accepted; otherwise the message to show beside the field. The attempt is
 /// reserved with the throttle before the code is checked; a wrong or reused code
@@ -331,17 +337,8 @@ pub async fn prove(state: &AppState, attempt: Attempt<'_>, raw: &str) -> Result<
     if checked == Checked::Accepted {
         throttle::give_back(&state.pool, &limits, &reserved).await?;
         if recovery {
-            audit::record(
-                &state.pool,
-                event(
-                    &attempt,
-                    "second_factor.recovery_code_used",
-                    "used a recovery code",
-                    json!({}),
-                ),
-                now,
-            )
-            .await?;
+            let event = attempt.event("second_factor.recovery_code_used", "used a recovery code");
+            audit::record(&state.pool, event, now).await?;
         }
         return Ok(None);
     }
@@ -351,68 +348,14 @@ pub async fn prove(state: &AppState, attempt: Attempt<'_>, raw: &str) -> Result<
     } else {
         "a wrong code"
     };
-    audit::record(
-        &state.pool,
-        event(
-            &attempt,
-            "second_factor.code_refused",
-            why,
-            json!({ "recovery_code": recovery, "replayed": checked == Checked::Replayed }),
-        ),
-        now,
-    )
-    .await?;
+    let event = attempt
+        .event("second_factor.code_refused", why)
+        .with(json!({ "recovery_code": recovery, "replayed": checked == Checked::Replayed }));
+    audit::record(&state.pool, event, now).await?;
     if reserved.locked() {
         return Ok(Some(LOCKED));
     }
     Ok(Some(if checked == Checked::Replayed { REPLAYED } else { WRONG }))
-}
-
-/// For actions that need a recent second factor (approving money, changing
-/// accounts): `Ok(None)` when this session proved it within
-/// [`RECENT_FACTOR`](super::session::RECENT_FACTOR) or `typed` proves it now, after
-/// which the session and `layout` count it as recent; otherwise the message to
-/// show beside the form's code field. An account without a second factor (staff
-/// who have not enrolled) has nothing to prove.
-pub async fn recent_or_code(
-    state: &AppState,
-    session: &Session,
-    layout: &mut Layout,
-    ip: &str,
-    typed: &str,
-    purpose: &str,
-) -> Result<Option<&'static str>, AppError> {
-    let Some(user) = layout.user.as_mut() else {
-        return Err(AppError::Forbidden);
-    };
-    if !user.needs_code() {
-        return Ok(None);
-    }
-    let attempt = Attempt {
-        user_id: user.id,
-        email: &user.email,
-        ip,
-        purpose,
-        signed_in: true,
-    };
-    if let Some(why) = prove(state, attempt, typed).await? {
-        return Ok(Some(why));
-    }
-    mark_factor_proven(session, state.now()).await?;
-    user.code_needed = false;
-    Ok(None)
-}
-
-fn event<'a>(attempt: &Attempt<'a>, action: &'a str, what: &str, details: serde_json::Value) -> Event<'a> {
-    Event {
-        actor_id: Some(attempt.user_id).filter(|_| attempt.signed_in),
-        action,
-        entity_type: "account",
-        entity_id: Some(attempt.user_id.to_string()),
-        summary: format!("{} typed {what} for {}", attempt.email, attempt.purpose),
-        details,
-        client_ip: Some(attempt.ip),
-    }
 }
 
 #[cfg(test)]

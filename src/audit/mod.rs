@@ -22,6 +22,40 @@ pub struct Event<'a> {
     pub client_ip: Option<&'a str>,
 }
 
+impl<'a> Event<'a> {
+    /// An event that no signed-in session acted in (a sign-in attempt, a public
+    /// grant application, a one-time link used), from the visitor's address, with
+    /// no actor and no details until [`by`](Event::by) and [`with`](Event::with)
+    /// give them. A signed-in person's changes go through `accounts::acting`.
+    pub fn visitor(
+        action: &'a str,
+        entity_type: &'a str,
+        entity_id: Option<String>,
+        summary: String,
+        client_ip: &'a str,
+    ) -> Self {
+        Event {
+            actor_id: None,
+            action,
+            entity_type,
+            entity_id,
+            summary,
+            details: Value::Object(serde_json::Map::new()),
+            client_ip: Some(client_ip),
+        }
+    }
+
+    /// The account the act surely belongs to, when it does (a completed sign-in,
+    /// a password chosen through its own link).
+    pub fn by(self, actor_id: Option<Uuid>) -> Self {
+        Event { actor_id, ..self }
+    }
+
+    pub fn with(self, details: Value) -> Self {
+        Event { details, ..self }
+    }
+}
+
 pub async fn record(db: impl PgExecutor<'_>, event: Event<'_>, now: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into audit_log (occurred_at, actor_id, action, entity_type, entity_id, summary, details, client_ip)

@@ -144,20 +144,16 @@ pub async fn submit(
     }
     let mut tx = state.pool.begin().await?;
     let (id, reference) = queries::insert(&mut *tx, &input, None, today.year(), now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: None,
-            action: "grant.submitted",
-            entity_type: "grant_application",
-            entity_id: Some(id.to_string()),
-            summary: format!("Grant application {reference} received through the public form"),
-            details: json!({ "reference": reference, "kind": input.kind.code() }),
-            client_ip: Some(&ip),
-        },
-        now,
+    let summary = format!("Grant application {reference} received through the public form");
+    let event = Event::visitor(
+        "grant.submitted",
+        "grant_application",
+        Some(id.to_string()),
+        summary,
+        &ip,
     )
-    .await?;
+    .with(json!({ "reference": reference, "kind": input.kind.code() }));
+    audit::record(&mut *tx, event, now).await?;
     tx.commit().await?;
     session.insert(REFERENCE_KEY, &reference).await?;
     Ok(Redirect::to("/grants/apply/received").into_response())

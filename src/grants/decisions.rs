@@ -11,69 +11,64 @@
 //! holds their phone. When the factor is older, the form asks for a code too.
 
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
+use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use super::money::parse_month;
-use super::queries;
-use super::review::{Typed, show_page};
+use super::queries::{self, Locked};
+use super::review::{Typed, show_page, with_mistakes};
 use super::rules::{Refusal, may_approve, may_confirm, may_decline};
-use crate::accounts::reauth::{Purpose, password_again};
-use crate::accounts::second_factor::recent_or_code;
-use crate::accounts::session::{Admin, SessionUser};
-use crate::audit::{self, Event};
+use crate::accounts::acting::{Acting, Change};
+use crate::accounts::reauth::Purpose;
+use crate::accounts::session::Admin;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::vocab::money::{Cents, dollars};
-use crate::web::client::ClientIp;
+use crate::web::PathId;
 use crate::web::forms::{FormErrors, plain_text};
-use crate::web::{FlashKind, Layout, PathId, flash};
 
 /// The application's page again, saying why the action was refused.
-pub(super) async fn refuse(state: &AppState, layout: Layout, id: Uuid, refusal: Refusal) -> Result<Response, AppError> {
+pub(super) async fn refuse<R>(act: &Acting<R>, id: Uuid, refusal: Refusal) -> Result<Response, AppError> {
     let status = match refusal {
         Refusal::NotYou(_) => StatusCode::FORBIDDEN,
         Refusal::WrongStep(_) => StatusCode::CONFLICT,
     };
+    let reason = Some(refusal.reason().into());
     show_page(
-        state,
-        layout,
+        &act.state,
+        act.layout(),
         id,
         status,
         Typed::default(),
         FormErrors::default(),
-        Some(refusal.reason().into()),
+        reason,
     )
     .await
 }
 
-pub(super) async fn done(session: &Session, id: Uuid, message: String) -> Result<Response, AppError> {
-    flash(session, FlashKind::Success, message).await?;
-    Ok(Redirect::to(&format!("/staff/grants/{id}")).into_response())
+/// Locks the application's row and asks `rule` whether this step may be taken:
+/// the open transaction with the row, or the page saying why not.
+pub(super) async fn lock_for<R>(
+    act: &Acting<R>,
+    id: Uuid,
+    rule: impl FnOnce(&Locked) -> Result<(), Refusal>,
+) -> Result<Result<(Transaction<'static, Postgres>, Locked), Response>, AppError> {
+    let mut tx = act.state.pool.begin().await?;
+    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if let Err(refusal) = rule(&current) {
+        // Release the row lock before reading the page, which needs other connections.
+        tx.rollback().await?;
+        return Ok(Err(refuse(act, id, refusal).await?));
+    }
+    Ok(Ok((tx, current)))
 }
 
-pub(super) fn event<'a>(
-    me: &SessionUser,
-    action: &'a str,
-    id: Uuid,
-    summary: String,
-    details: serde_json::Value,
-    ip: &'a str,
-) -> Event<'a> {
-    Event {
-        actor_id: Some(me.id),
-        action,
-        entity_type: "grant_application",
-        entity_id: Some(id.to_string()),
-        summary,
-        details,
-        client_ip: Some(ip),
-    }
+/// Where a decision's answer goes: the application's page.
+pub(super) fn page_of(id: Uuid) -> String {
+    format!("/staff/grants/{id}")
 }
 
 /// Approving moves money, so the admin types their password again (see
@@ -99,22 +94,18 @@ pub struct ApproveForm {
 }
 
 pub async fn approve(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    mut act: Acting<Admin>,
     PathId(id): PathId,
     Form(form): Form<ApproveForm>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
+    let now = act.now;
     let mut errors = FormErrors::default();
     let amount = errors.check("amount", Cents::parse(&form.amount, "Amount"));
-    let month = errors.check("month", parse_month(&form.month, state.today()));
-    if let Some(why) = password_again(&state, &me, &form.password, &ip, &APPROVING).await? {
+    let month = errors.check("month", parse_month(&form.month, act.state.today()));
+    if let Some(why) = act.password_again(&form.password, &APPROVING).await? {
         errors.add("password", why);
     }
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, "approving a grant").await? {
+    if let Some(why) = act.recent_or_code(&form.code, "approving a grant").await? {
         errors.add("approve-code", why);
     }
     let (Some(amount), Some(month), true) = (amount, month, errors.is_empty()) else {
@@ -124,58 +115,52 @@ pub async fn approve(
             month: form.month,
             ..Typed::default()
         };
-        return show_page(
-            &state,
-            layout,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            typed,
-            errors,
-            None,
-        )
-        .await;
+        return with_mistakes(&act, id, typed, errors).await;
     };
-    let mut tx = state.pool.begin().await?;
-    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if let Err(refusal) = may_approve(&current, me.id) {
-        // Release the row lock before reading the page, which needs other connections.
-        tx.rollback().await?;
-        return refuse(&state, layout, id, refusal).await;
-    }
+    let me = act.me.id;
+    let (mut tx, current) = match lock_for(&act, id, |current| may_approve(current, me)).await? {
+        Ok(locked) => locked,
+        Err(page) => return Ok(page),
+    };
     let threshold = queries::settings::current(&mut *tx)
         .await?
         .second_approval_threshold_cents;
     let month_name = month.format("%B %Y").to_string();
     let details =
         json!({ "amount": dollars(amount.get()), "month": month.to_string(), "threshold": dollars(threshold) });
-    let message = if amount.get() > threshold {
-        queries::approve_pending(&mut tx, id, amount.get(), month, me.id, now).await?;
-        let summary = format!(
-            "{} approved {amount} for {month_name} on {}, awaiting a second admin",
-            me.email, current.reference
-        );
-        audit::record(
-            &mut *tx,
-            event(&me, "grant.first_approval", id, summary, details, &ip),
-            now,
-        )
-        .await?;
-        format!(
-            "Approved {amount} for {month_name}. Above {}, it counts once a second admin confirms it.",
-            dollars(threshold)
+    let (action, summary, message) = if amount.get() > threshold {
+        queries::approve_pending(&mut tx, id, amount.get(), month, me, now).await?;
+        (
+            "grant.first_approval",
+            format!(
+                "{} approved {amount} for {month_name} on {}, awaiting a second admin",
+                act.me.email, current.reference
+            ),
+            format!(
+                "Approved {amount} for {month_name}. Above {}, it counts once a second admin confirms it.",
+                dollars(threshold)
+            ),
         )
     } else {
         let number = queries::next_recipient_number(&mut tx).await?;
-        queries::approve_counted(&mut tx, id, amount.get(), month, me.id, number, now).await?;
-        let summary = format!(
-            "{} approved {amount} for {month_name} on {}",
-            me.email, current.reference
-        );
-        audit::record(&mut *tx, event(&me, "grant.approved", id, summary, details, &ip), now).await?;
-        format!("Approved {amount} for {month_name}: recipient number {number}.")
+        queries::approve_counted(&mut tx, id, amount.get(), month, me, number, now).await?;
+        (
+            "grant.approved",
+            format!(
+                "{} approved {amount} for {month_name} on {}",
+                act.me.email, current.reference
+            ),
+            format!("Approved {amount} for {month_name}: recipient number {number}."),
+        )
     };
-    tx.commit().await?;
-    done(&session, id, message).await
+    let change = Change {
+        action,
+        entity_type: "grant_application",
+        entity_id: id.to_string(),
+        summary,
+        details,
+    };
+    act.commit(tx, change, message, &page_of(id)).await
 }
 
 #[derive(Deserialize)]
@@ -187,59 +172,44 @@ pub struct ConfirmForm {
 }
 
 pub async fn confirm(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    mut act: Acting<Admin>,
     PathId(id): PathId,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
     let mut errors = FormErrors::default();
-    if let Some(why) = password_again(&state, &me, &form.password, &ip, &APPROVING).await? {
+    if let Some(why) = act.password_again(&form.password, &APPROVING).await? {
         errors.add("password", why);
     }
-    let purpose = "confirming a grant";
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await? {
+    if let Some(why) = act.recent_or_code(&form.code, "confirming a grant").await? {
         errors.add("confirm-code", why);
     }
     if !errors.is_empty() {
-        return show_page(
-            &state,
-            layout,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Typed::default(),
-            errors,
-            None,
-        )
-        .await;
+        return with_mistakes(&act, id, Typed::default(), errors).await;
     }
-    let mut tx = state.pool.begin().await?;
-    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if let Err(refusal) = may_confirm(&current, me.id) {
-        // Release the row lock before reading the page, which needs other connections.
-        tx.rollback().await?;
-        return refuse(&state, layout, id, refusal).await;
-    }
+    let me = act.me.id;
+    let (mut tx, current) = match lock_for(&act, id, |current| may_confirm(current, me)).await? {
+        Ok(locked) => locked,
+        Err(page) => return Ok(page),
+    };
     let amount = dollars(current.approved_cents.unwrap_or_default());
     let month = current
         .grant_month
         .map(|m| m.format("%B %Y").to_string())
         .unwrap_or_default();
     let number = queries::next_recipient_number(&mut tx).await?;
-    queries::confirm(&mut tx, id, me.id, number, now).await?;
-    let summary = format!("{} confirmed {amount} for {month} on {}", me.email, current.reference);
-    let details = json!({ "amount": amount, "recipient_number": number });
-    audit::record(&mut *tx, event(&me, "grant.confirmed", id, summary, details, &ip), now).await?;
-    tx.commit().await?;
-    done(
-        &session,
-        id,
-        format!("Confirmed {amount} for {month}: recipient number {number}."),
-    )
-    .await
+    queries::confirm(&mut tx, id, me, number, act.now).await?;
+    let change = Change {
+        action: "grant.confirmed",
+        entity_type: "grant_application",
+        entity_id: id.to_string(),
+        summary: format!(
+            "{} confirmed {amount} for {month} on {}",
+            act.me.email, current.reference
+        ),
+        details: json!({ "amount": amount, "recipient_number": number }),
+    };
+    let message = format!("Confirmed {amount} for {month}: recipient number {number}.");
+    act.commit(tx, change, message, &page_of(id)).await
 }
 
 #[derive(Deserialize)]
@@ -251,19 +221,13 @@ pub struct DeclineForm {
 }
 
 pub async fn decline(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    mut act: Acting<Admin>,
     PathId(id): PathId,
     Form(form): Form<DeclineForm>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
     let mut errors = FormErrors::default();
     let reason = errors.check("reason", plain_text(&form.reason, "Reason", 2000, true));
-    let purpose = "declining a grant";
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await? {
+    if let Some(why) = act.recent_or_code(&form.code, "declining a grant").await? {
         errors.add("decline-code", why);
     }
     let reason = match (reason, errors.is_empty()) {
@@ -273,29 +237,22 @@ pub async fn decline(
                 reason: form.reason,
                 ..Typed::default()
             };
-            return show_page(
-                &state,
-                layout,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-                errors,
-                None,
-            )
-            .await;
+            return with_mistakes(&act, id, typed, errors).await;
         }
     };
-    let mut tx = state.pool.begin().await?;
-    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if let Err(refusal) = may_decline(&current) {
-        // Release the row lock before reading the page, which needs other connections.
-        tx.rollback().await?;
-        return refuse(&state, layout, id, refusal).await;
-    }
-    queries::decline(&mut tx, id, &reason, me.id, now).await?;
+    let (mut tx, current) = match lock_for(&act, id, may_decline).await? {
+        Ok(locked) => locked,
+        Err(page) => return Ok(page),
+    };
+    queries::decline(&mut tx, id, &reason, act.me.id, act.now).await?;
     // The reason is private to the grant team; the trail says who and when.
-    let summary = format!("{} declined grant application {}", me.email, current.reference);
-    audit::record(&mut *tx, event(&me, "grant.declined", id, summary, json!({}), &ip), now).await?;
-    tx.commit().await?;
-    done(&session, id, format!("{} is declined.", current.reference)).await
+    let change = Change {
+        action: "grant.declined",
+        entity_type: "grant_application",
+        entity_id: id.to_string(),
+        summary: format!("{} declined grant application {}", act.me.email, current.reference),
+        details: json!({}),
+    };
+    let message = format!("{} is declined.", current.reference);
+    act.commit(tx, change, message, &page_of(id)).await
 }

@@ -5,7 +5,7 @@
 //! the recipient was selected, plus the payment. Days are calendar days in the
 //! program's time zone, like every other date the program shows.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use futures_util::TryStreamExt;
@@ -14,12 +14,10 @@ use sqlx::PgPool;
 
 use super::model::{GrantKind, GrantStatus};
 use super::totals::{self, ExportRow, Selection};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Admin;
-use crate::audit::{self, Event};
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::vocab::dates::parse_date;
-use crate::web::client::ClientIp;
 use crate::web::export::{CsvSink, ExportStopped, log_stopped, spreadsheet_cell};
 
 #[derive(Deserialize, Default)]
@@ -152,12 +150,8 @@ fn record(row: ExportRow) -> [String; 14] {
     ]
 }
 
-pub async fn export_csv(
-    Admin(me): Admin,
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Query(query): Query<ExportQuery>,
-) -> Result<Response, AppError> {
+pub async fn export_csv(act: Acting<Admin>, Query(query): Query<ExportQuery>) -> Result<Response, AppError> {
+    let state = &act.state;
     let (selection, filename) = parse_selection(&query, state.today())?;
     let zone = state.config.time_zone.name().to_string();
     let (mut sink, response) = state.exports.start(&filename)?;
@@ -173,20 +167,14 @@ pub async fn export_csv(
         ),
     };
     // The file leaves the system with recipients' names and payments: the trail says who took it.
-    audit::record(
-        &state.pool,
-        Event {
-            actor_id: Some(me.id),
-            action: "grants.exported",
-            entity_type: "grant_export",
-            entity_id: None,
-            summary,
-            details,
-            client_ip: Some(&ip),
-        },
-        state.now(),
-    )
-    .await?;
+    let change = Change {
+        action: "grants.exported",
+        entity_type: "grant_export",
+        entity_id: String::new(),
+        summary,
+        details,
+    };
+    act.record(&state.pool, change).await?;
     let pool = state.pool.clone();
     tokio::spawn(async move {
         let result = match write_grants(&mut sink, &pool, selection, &zone).await {

@@ -2,26 +2,21 @@
 //! once the grant is approved and counted. Payment details are private.
 
 use axum::Form;
-use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 
-use super::decisions::{done, event, refuse};
+use super::decisions::{lock_for, page_of};
 use super::model::PaymentMethod;
 use super::queries::{self, Payment};
-use super::review::{Typed, show_page};
+use super::review::{Typed, with_mistakes};
 use super::rules::may_pay;
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Admin;
-use crate::audit;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::client::ClientIp;
+use crate::web::PathId;
 use crate::web::forms::{FormErrors, plain_text};
-use crate::web::{Layout, PathId};
 
 #[derive(Deserialize)]
 pub struct PaymentForm {
@@ -63,16 +58,11 @@ fn parse_payment(form: &PaymentForm, today: NaiveDate) -> Result<Payment, FormEr
 }
 
 pub async fn record_payment(
-    Admin(me): Admin,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    act: Acting<Admin>,
     PathId(id): PathId,
     Form(form): Form<PaymentForm>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
-    let payment = match parse_payment(&form, state.today()) {
+    let payment = match parse_payment(&form, act.state.today()) {
         Ok(payment) => payment,
         Err(errors) => {
             let typed = Typed {
@@ -81,30 +71,22 @@ pub async fn record_payment(
                 payment_reference: form.payment_reference,
                 ..Typed::default()
             };
-            return show_page(
-                &state,
-                layout,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-                errors,
-                None,
-            )
-            .await;
+            return with_mistakes(&act, id, typed, errors).await;
         }
     };
-    let mut tx = state.pool.begin().await?;
-    let current = queries::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if let Err(refusal) = may_pay(&current) {
-        // Release the row lock before reading the page, which needs other connections.
-        tx.rollback().await?;
-        return refuse(&state, layout, id, refusal).await;
-    }
-    queries::record_payment(&mut tx, id, &payment, me.id, now).await?;
+    let (mut tx, current) = match lock_for(&act, id, may_pay).await? {
+        Ok(locked) => locked,
+        Err(page) => return Ok(page),
+    };
+    queries::record_payment(&mut tx, id, &payment, act.me.id, act.now).await?;
     // Payment details are private; the trail records the date and method only.
-    let summary = format!("{} recorded the payment of {}", me.email, current.reference);
-    let details = json!({ "paid_on": payment.paid_on.to_string(), "method": payment.method.code() });
-    audit::record(&mut *tx, event(&me, "grant.paid", id, summary, details, &ip), now).await?;
-    tx.commit().await?;
-    done(&session, id, format!("Payment of {} recorded.", current.reference)).await
+    let change = Change {
+        action: "grant.paid",
+        entity_type: "grant_application",
+        entity_id: id.to_string(),
+        summary: format!("{} recorded the payment of {}", act.me.email, current.reference),
+        details: json!({ "paid_on": payment.paid_on.to_string(), "method": payment.method.code() }),
+    };
+    let message = format!("Payment of {} recorded.", current.reference);
+    act.commit(tx, change, message, &page_of(id)).await
 }

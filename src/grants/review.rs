@@ -6,23 +6,21 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::model::{Application, GrantStatus, PaymentMethod};
 use super::money::month_of;
 use super::queries::{self, Note};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::vocab::money::{Cents, dollars};
-use crate::web::client::ClientIp;
 use crate::web::forms::{FormErrors, plain_text};
-use crate::web::{FlashKind, Layout, PathId, flash, render_status};
+use crate::web::{Layout, PathId, render_status};
 
 /// What was typed into the forms of the application page, re-shown after a mistake.
 #[derive(Default)]
@@ -116,6 +114,17 @@ pub async fn show_page(
     render_status(status, &page)
 }
 
+/// The application's page again, with what was typed and what is wrong with it.
+pub async fn with_mistakes<R>(
+    act: &Acting<R>,
+    id: Uuid,
+    typed: Typed,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    show_page(&act.state, act.layout(), id, status, typed, errors, None).await
+}
+
 pub async fn show(
     Staff(_): Staff,
     layout: Layout,
@@ -141,16 +150,11 @@ pub struct NoteForm {
 }
 
 pub async fn add_note(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
+    act: Acting<Staff>,
     PathId(id): PathId,
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
-    let app = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let app = queries::find(&act.state.pool, id).await?.ok_or(AppError::NotFound)?;
     let body = match plain_text(&form.note, "Note", 2000, true) {
         Ok(body) => body,
         Err(message) => {
@@ -160,78 +164,38 @@ pub async fn add_note(
                 note: form.note,
                 ..Typed::default()
             };
-            return show_page(
-                &state,
-                layout,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-                errors,
-                None,
-            )
-            .await;
+            return with_mistakes(&act, id, typed, errors).await;
         }
     };
-    let mut tx = state.pool.begin().await?;
-    queries::add_note(&mut *tx, id, me.id, &body, now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "grant.note_added",
-            entity_type: "grant_application",
-            entity_id: Some(id.to_string()),
-            summary: format!("{} added a note to grant application {}", me.email, app.reference),
-            details: json!({}),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "Note added.").await?;
-    Ok(Redirect::to(&format!("/staff/grants/{id}#notes")).into_response())
+    let mut tx = act.state.pool.begin().await?;
+    queries::add_note(&mut *tx, id, act.me.id, &body, act.now).await?;
+    let change = Change {
+        action: "grant.note_added",
+        entity_type: "grant_application",
+        entity_id: id.to_string(),
+        summary: format!("{} added a note to grant application {}", act.me.email, app.reference),
+        details: json!({}),
+    };
+    act.commit(tx, change, "Note added.", &format!("/staff/grants/{id}#notes"))
+        .await
 }
 
-pub async fn shortlist(
-    Staff(me): Staff,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    PathId(id): PathId,
-) -> Result<Response, AppError> {
-    let now = state.now();
-    let app = queries::find(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let mut tx = state.pool.begin().await?;
-    if queries::shortlist(&mut *tx, id, me.id, now).await? {
-        audit::record(
-            &mut *tx,
-            Event {
-                actor_id: Some(me.id),
-                action: "grant.shortlisted",
-                entity_type: "grant_application",
-                entity_id: Some(id.to_string()),
-                summary: format!("{} shortlisted grant application {}", me.email, app.reference),
-                details: json!({ "amount_requested": dollars(app.amount_requested_cents) }),
-                client_ip: Some(&ip),
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        flash(
-            &session,
-            FlashKind::Success,
-            format!("{} is shortlisted for an admin's decision.", app.reference),
-        )
-        .await?;
-    } else {
-        flash(
-            &session,
-            FlashKind::Error,
-            "Only a new application can be shortlisted; this one has moved on.",
-        )
-        .await?;
+pub async fn shortlist(act: Acting<Staff>, PathId(id): PathId) -> Result<Response, AppError> {
+    let app = queries::find(&act.state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let to = format!("/staff/grants/{id}");
+    let mut tx = act.state.pool.begin().await?;
+    if !queries::shortlist(&mut *tx, id, act.me.id, act.now).await? {
+        return act
+            .refused("Only a new application can be shortlisted; this one has moved on.", &to)
+            .await;
     }
-    Ok(Redirect::to(&format!("/staff/grants/{id}")).into_response())
+    let change = Change {
+        action: "grant.shortlisted",
+        entity_type: "grant_application",
+        entity_id: id.to_string(),
+        summary: format!("{} shortlisted grant application {}", act.me.email, app.reference),
+        details: json!({ "amount_requested": dollars(app.amount_requested_cents) }),
+    };
+    let message = format!("{} is shortlisted for an admin's decision.", app.reference);
+    act.commit(tx, change, message, &to).await
 }

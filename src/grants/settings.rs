@@ -12,22 +12,19 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 
 use super::queries::settings::{self as stored, Proposal, Settings};
-use crate::accounts::second_factor::recent_or_code;
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::{Admin, SessionUser};
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::vocab::money::{Cents, dollars};
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash, render_status};
+use crate::web::{Layout, render_status};
 
 #[derive(Deserialize, Default)]
 pub struct SettingsForm {
@@ -154,38 +151,11 @@ pub(super) fn amounts(s: &Settings) -> serde_json::Value {
     })
 }
 
-pub(super) fn event<'a>(
-    me: &SessionUser,
-    action: &'a str,
-    summary: String,
-    details: serde_json::Value,
-    ip: &'a str,
-) -> Event<'a> {
-    Event {
-        actor_id: Some(me.id),
-        action,
-        entity_type: "grant_settings",
-        entity_id: None,
-        summary,
-        details,
-        client_ip: Some(ip),
-    }
-}
-
 /// Proposes new settings; they take effect once another admin confirms them.
-pub async fn save(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<SettingsForm>,
-) -> Result<Response, AppError> {
-    let now = state.now();
+pub async fn save(mut act: Acting<Admin>, Form(form): Form<SettingsForm>) -> Result<Response, AppError> {
     // The settings decide when one admin's approval is enough: proposing a
     // change needs the same recent second factor as approving.
-    let purpose = "changing the grant settings";
-    let refusal = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await?;
+    let refusal = act.recent_or_code(&form.code, "changing the grant settings").await?;
     let settings = match (parse(&form), refusal) {
         (Ok(settings), None) => settings,
         (parsed, refusal) => {
@@ -194,22 +164,22 @@ pub async fn save(
                 errors.add("code", why);
             }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return page(&state, &me, layout, status, Some(form), errors, None).await;
+            return page(&act.state, &act.me, act.layout(), status, Some(form), errors, None).await;
         }
     };
-    let mut tx = state.pool.begin().await?;
+    let mut tx = act.state.pool.begin().await?;
     let before = stored::current(&mut *tx).await?;
-    stored::propose(&mut *tx, &settings, me.id, now).await?;
-    let summary = format!("{} proposed new grant settings, waiting for a second admin", me.email);
-    let details = json!({ "in_force": amounts(&before), "proposed": amounts(&settings) });
-    audit::record(
-        &mut *tx,
-        event(&me, "grant.settings_proposed", summary, details, &ip),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    stored::propose(&mut *tx, &settings, act.me.id, act.now).await?;
+    let change = Change {
+        action: "grant.settings_proposed",
+        entity_type: "grant_settings",
+        entity_id: String::new(),
+        summary: format!(
+            "{} proposed new grant settings, waiting for a second admin",
+            act.me.email
+        ),
+        details: json!({ "in_force": amounts(&before), "proposed": amounts(&settings) }),
+    };
     let message = "New grant settings proposed. They take effect once another admin confirms them.";
-    flash(&session, FlashKind::Success, message).await?;
-    Ok(Redirect::to("/admin/grants/settings").into_response())
+    act.commit(tx, change, message, "/admin/grants/settings").await
 }

@@ -2,23 +2,17 @@
 //! proposal exactly as it was shown, or withdrawing it (see [`super::settings`]).
 
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 
 use super::queries::settings::{self as stored, Settings};
-use super::settings::{amounts, event, page};
-use crate::accounts::second_factor::recent_or_code;
+use super::settings::{amounts, page};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Admin;
-use crate::audit;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash};
 
 #[derive(Deserialize, Default)]
 pub struct ConfirmForm {
@@ -33,15 +27,7 @@ pub struct ConfirmForm {
 }
 
 /// Another admin puts the proposal in force, exactly as it was shown to them.
-pub async fn confirm(
-    Admin(me): Admin,
-    mut layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<ConfirmForm>,
-) -> Result<Response, AppError> {
-    let now = state.now();
+pub async fn confirm(mut act: Acting<Admin>, Form(form): Form<ConfirmForm>) -> Result<Response, AppError> {
     let seen = match (
         form.minimum_cents.parse(),
         form.target_cents.parse(),
@@ -58,22 +44,15 @@ pub async fn confirm(
             ));
         }
     };
-    let purpose = "confirming the grant settings";
-    if let Some(why) = recent_or_code(&state, &session, &mut layout, &ip, &form.code, purpose).await? {
-        let mut errors = FormErrors::default();
-        errors.add("confirm-code", why);
-        return page(
-            &state,
-            &me,
-            layout,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            errors,
-            None,
-        )
-        .await;
+    let errors = act
+        .code_errors(&form.code, "confirming the grant settings", "confirm-code")
+        .await?;
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return page(&act.state, &act.me, act.layout(), status, None, errors, None).await;
     }
-    let mut tx = state.pool.begin().await?;
+    let me = act.me.id;
+    let mut tx = act.state.pool.begin().await?;
     let before = stored::current(&mut *tx).await?;
     let proposal = stored::proposal(&mut *tx).await?;
     let refusal = match &proposal {
@@ -81,7 +60,7 @@ pub async fn confirm(
             StatusCode::CONFLICT,
             "There is no change waiting: it was confirmed or withdrawn.",
         )),
-        Some(p) if p.proposed_by == me.id => Some((
+        Some(p) if p.proposed_by == me => Some((
             StatusCode::FORBIDDEN,
             "You proposed this change, so a different admin must confirm it.",
         )),
@@ -91,68 +70,56 @@ pub async fn confirm(
         )),
         Some(_) => None,
     };
-    let applied = refusal.is_none() && stored::confirm(&mut tx, &seen, me.id, now).await?;
+    let applied = refusal.is_none() && stored::confirm(&mut tx, &seen, me, act.now).await?;
     let (Some(proposal), true) = (proposal, applied) else {
         tx.rollback().await?;
         let (status, why) = refusal.unwrap_or((StatusCode::CONFLICT, "The proposed change has just changed."));
+        let errors = FormErrors::default();
         return page(
-            &state,
-            &me,
-            layout,
+            &act.state,
+            &act.me,
+            act.layout(),
             status,
             None,
-            FormErrors::default(),
+            errors,
             Some(why.into()),
         )
         .await;
     };
-    let summary = format!(
-        "{} confirmed the grant settings proposed by {}",
-        me.email, proposal.proposed_by_name
-    );
-    let details = json!({
-        "before": amounts(&before),
-        "after": amounts(&seen),
-        "proposed_by": proposal.proposed_by,
-    });
-    audit::record(
-        &mut *tx,
-        event(&me, "grant.settings_changed", summary, details, &ip),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "Grant settings confirmed: they are in force now.",
-    )
-    .await?;
-    Ok(Redirect::to("/admin/grants").into_response())
+    let change = Change {
+        action: "grant.settings_changed",
+        entity_type: "grant_settings",
+        entity_id: String::new(),
+        summary: format!(
+            "{} confirmed the grant settings proposed by {}",
+            act.me.email, proposal.proposed_by_name
+        ),
+        details: json!({
+            "before": amounts(&before),
+            "after": amounts(&seen),
+            "proposed_by": proposal.proposed_by,
+        }),
+    };
+    let message = "Grant settings confirmed: they are in force now.";
+    act.commit(tx, change, message, "/admin/grants").await
 }
 
 /// Drops the waiting change; any admin may, the one who proposed it included.
-pub async fn withdraw(
-    Admin(me): Admin,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-) -> Result<Response, AppError> {
-    let now = state.now();
-    let mut tx = state.pool.begin().await?;
+pub async fn withdraw(act: Acting<Admin>) -> Result<Response, AppError> {
+    let mut tx = act.state.pool.begin().await?;
     let message = if stored::withdraw(&mut *tx).await? {
-        let summary = format!("{} withdrew the proposed grant settings", me.email);
-        audit::record(
-            &mut *tx,
-            event(&me, "grant.settings_withdrawn", summary, json!({}), &ip),
-            now,
-        )
-        .await?;
+        let change = Change {
+            action: "grant.settings_withdrawn",
+            entity_type: "grant_settings",
+            entity_id: String::new(),
+            summary: format!("{} withdrew the proposed grant settings", act.me.email),
+            details: json!({}),
+        };
+        act.record(&mut *tx, change).await?;
         "The proposed change is withdrawn; the settings in force stay as they are."
     } else {
         "There was no change waiting."
     };
     tx.commit().await?;
-    flash(&session, FlashKind::Success, message).await?;
-    Ok(Redirect::to("/admin/grants/settings").into_response())
+    act.done(message, "/admin/grants/settings").await
 }

@@ -5,23 +5,21 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 
 use super::form::{ApplicationForm, ApplicationInput};
 use super::model::GrantStatus;
 use super::queries::{self, QueueRow};
+use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
-use crate::web::{FlashKind, Layout, flash, render, render_status};
+use crate::web::{Layout, render, render_status};
 
 /// The steps the queue shows by default: everything still waiting for someone.
 pub const OPEN_STEPS: [GrantStatus; 4] = [
@@ -112,21 +110,13 @@ pub async fn new_form(Staff(_): Staff, layout: Layout, State(state): State<AppSt
 
 /// Staff enter an application received by phone or mail; they are recorded as
 /// its author, so they can never approve it.
-pub async fn create(
-    Staff(me): Staff,
-    layout: Layout,
-    State(state): State<AppState>,
-    session: Session,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<ApplicationForm>,
-) -> Result<Response, AppError> {
-    let now = state.now();
-    let today = state.today();
+pub async fn create(act: Acting<Staff>, Form(form): Form<ApplicationForm>) -> Result<Response, AppError> {
+    let today = act.state.today();
     let input = match ApplicationInput::parse(&form, today) {
         Ok(input) => input,
         Err(errors) => {
             let page = NewPage {
-                layout,
+                layout: act.layout(),
                 form,
                 errors,
                 max_date: today.to_string(),
@@ -134,23 +124,15 @@ pub async fn create(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let mut tx = state.pool.begin().await?;
-    let (id, reference) = queries::insert(&mut *tx, &input, Some(me.id), today.year(), now).await?;
-    audit::record(
-        &mut *tx,
-        Event {
-            actor_id: Some(me.id),
-            action: "grant.entered",
-            entity_type: "grant_application",
-            entity_id: Some(id.to_string()),
-            summary: format!("{} entered grant application {reference}", me.email),
-            details: json!({ "reference": reference, "kind": input.kind.code() }),
-            client_ip: Some(&ip),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, format!("Application {reference} saved.")).await?;
-    Ok(Redirect::to(&format!("/staff/grants/{id}")).into_response())
+    let mut tx = act.state.pool.begin().await?;
+    let (id, reference) = queries::insert(&mut *tx, &input, Some(act.me.id), today.year(), act.now).await?;
+    let change = Change {
+        action: "grant.entered",
+        entity_type: "grant_application",
+        entity_id: id.to_string(),
+        summary: format!("{} entered grant application {reference}", act.me.email),
+        details: json!({ "reference": reference, "kind": input.kind.code() }),
+    };
+    let message = format!("Application {reference} saved.");
+    act.commit(tx, change, message, &format!("/staff/grants/{id}")).await
 }
