@@ -29,6 +29,12 @@ pub async fn run() -> ExitCode {
             Err(problem) => problems.push(problem),
         }
     }
+    if let Some(read_url) = &config.database_read_url {
+        match replica(read_url).await {
+            Ok(note) => println!("{note}"),
+            Err(problem) => problems.push(problem),
+        }
+    }
     if problems.is_empty() {
         println!("Every setting is valid.");
         ExitCode::SUCCESS
@@ -132,6 +138,37 @@ async fn database(config: &Config) -> Result<String, String> {
             }
         }
         Err(e) => Err(format!("cannot reach PostgreSQL at {url} ({e})")),
+    }
+}
+
+/// The read replica answers and is a standby; says how far behind it is.
+async fn replica(read_url: &str) -> Result<String, String> {
+    let url = crate::config::url_for_display(read_url);
+    let options: PgConnectOptions = read_url
+        .parse()
+        .map_err(|e| format!("DATABASE_READ_URL is not a valid PostgreSQL URL ({url}): {e}"))?;
+    let mut connection = connect(&options.disable_statement_logging()).await.map_err(|e| {
+        format!("cannot reach the read replica at {url} ({e}); public pages read from the primary until it answers")
+    })?;
+    let state: Result<(bool, Option<f64>), sqlx::Error> = sqlx::query_as(
+        "select pg_is_in_recovery(), extract(epoch from now() - pg_last_xact_replay_timestamp())::float8",
+    )
+    .fetch_one(&mut connection)
+    .await;
+    let _ = connection.close().await;
+    match state {
+        Ok((true, Some(behind))) => Ok(format!(
+            "The read replica answers at {url}; it last replayed a change from the primary {behind:.0} s ago."
+        )),
+        Ok((true, None)) => Ok(format!(
+            "The read replica answers at {url}; it has replayed no change from the primary yet."
+        )),
+        Ok((false, _)) => Err(format!(
+            "DATABASE_READ_URL {url} is not a standby (it was promoted, or never followed the primary): point it at a streaming replica of DATABASE_URL, or unset it"
+        )),
+        Err(e) => Err(format!(
+            "the read replica at {url} answers, but cannot say how it stands ({e})"
+        )),
     }
 }
 

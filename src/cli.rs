@@ -121,6 +121,7 @@ fn init_logging(config: &Config) {
 async fn serve(config: Config) -> anyhow::Result<()> {
     // At boot PostgreSQL may start after us: wait for it rather than exit.
     let pool = db::wait_connect_and_migrate(&config).await?;
+    let read = db::connect_reader(&config).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if let Some(token) = accounts::tokens::first_admin_link(&pool, clock.now()).await? {
         print_setup_link(&config, &token);
@@ -154,7 +155,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // margin lets its answer reach the client.
     let header_timeout = config.request_timeout;
     let grace = config.request_timeout + std::time::Duration::from_secs(5);
-    let read = db::connect_reader(&config)?;
     let mut state = AppState::new(pool.clone(), config, clock)?;
     state.read = read;
     state.demo = demo::is_loaded(&pool).await?;

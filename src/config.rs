@@ -15,6 +15,9 @@ use url::Url;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: String,
+    /// A streaming replica of the database that public pages read from when it
+    /// answers (the primary otherwise); writes and signed-in pages never use it.
+    pub database_read_url: Option<String>,
     pub bind_addr: SocketAddr,
     /// The address people type; used in printed links and as the trusted origin.
     pub public_url: Url,
@@ -155,6 +158,20 @@ impl Reader<'_> {
         }
         parsed
     }
+
+    /// An optional `postgres://` URL (its password never repeated in a message).
+    fn postgres_url(&self, key: &str) -> Option<String> {
+        let raw = self.raw(key)?;
+        match Url::parse(raw.trim()) {
+            Ok(url) if matches!(url.scheme(), "postgres" | "postgresql") => Some(raw.trim().to_string()),
+            _ => {
+                self.problem(format!(
+                    "{key} must be a PostgreSQL URL like postgres://user:password@replica-host:5432/honor_mile"
+                ));
+                None
+            }
+        }
+    }
 }
 
 impl Config {
@@ -230,6 +247,7 @@ impl Config {
         }
         Config {
             database_url: r.text("DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_read_url: r.postgres_url("DATABASE_READ_URL"),
             bind_addr,
             public_url,
             cookie_secure,
@@ -293,12 +311,17 @@ impl Config {
 
     /// The database URL with any password hidden, for messages.
     pub fn database_url_for_display(&self) -> String {
-        match Url::parse(&self.database_url) {
-            Ok(mut url) if url.password().is_some() => {
-                let _ = url.set_password(Some("***"));
-                url.to_string()
-            }
-            _ => self.database_url.clone(),
+        url_for_display(&self.database_url)
+    }
+}
+
+/// A database URL with any password hidden, for messages.
+pub fn url_for_display(database_url: &str) -> String {
+    match Url::parse(database_url) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
         }
+        _ => database_url.to_string(),
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres};
+use sqlx::{Connection, PgConnection, PgPool, Postgres};
 
 use crate::config::Config;
 
@@ -129,17 +129,101 @@ fn short_cause(e: &sqlx::Error) -> String {
     }
 }
 
-/// The pool public pages read through: its own connections to the primary,
-/// where every statement is cancelled after `PUBLIC_STATEMENT_TIMEOUT_MS`, so a
-/// slow query cannot hold a connection for long. Connects when first used.
-pub fn connect_reader(config: &Config) -> Result<PgPool, DbError> {
-    let options: PgConnectOptions = config.database_url.parse().map_err(|e: sqlx::Error| DbError::BadUrl {
-        url: config.database_url_for_display(),
+/// The pool public pages read through: its own connections, where every
+/// statement is cancelled after `PUBLIC_STATEMENT_TIMEOUT_MS`, so a slow query
+/// cannot hold a connection for long. They go to the primary, or with
+/// `DATABASE_READ_URL` to that streaming replica while it answers (see
+/// [`follow_replica`]). Connects when first used.
+pub async fn connect_reader(config: &Config) -> Result<PgPool, DbError> {
+    let primary = reader_options(config, &config.database_url)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(config.db_max_connections)
+        .acquire_timeout(config.db_acquire_timeout);
+    let Some(read_url) = &config.database_read_url else {
+        return Ok(pool.connect_lazy_with(primary));
+    };
+    let replica = reader_options(config, read_url)?;
+    let answers = replica_answers(&replica).await;
+    let shown = crate::config::url_for_display(read_url);
+    match &answers {
+        Ok(()) => tracing::info!(replica = %shown, "public pages read from the replica"),
+        Err(cause) => {
+            tracing::warn!(replica = %shown, %cause, "the read replica does not answer; public pages read from the primary")
+        }
+    }
+    let start = if answers.is_ok() {
+        replica.clone()
+    } else {
+        primary.clone()
+    };
+    // Connections opened on the primary while the replica was away are retired
+    // soon after it is back.
+    let pool = pool.max_lifetime(REPLICA_RETIRE).connect_lazy_with(start);
+    tokio::spawn(follow_replica(pool.clone(), primary, replica, shown, answers.is_ok()));
+    Ok(pool)
+}
+
+/// How often the replica is asked whether it answers.
+const REPLICA_PROBE: Duration = Duration::from_secs(1);
+/// The longest a reader connection lives when a replica is configured.
+const REPLICA_RETIRE: Duration = Duration::from_secs(30);
+
+/// Points the reader pool's new connections at the replica while it answers and
+/// at the primary while it does not. Connections to a replica that went away
+/// fail the pool's check before use and are opened again where the pool now
+/// points, so visitors see at most a second or so of errors.
+async fn follow_replica(
+    pool: PgPool,
+    primary: PgConnectOptions,
+    replica: PgConnectOptions,
+    shown: String,
+    mut on_replica: bool,
+) {
+    while !pool.is_closed() {
+        tokio::time::sleep(REPLICA_PROBE).await;
+        let answers = replica_answers(&replica).await;
+        if answers.is_ok() == on_replica {
+            continue;
+        }
+        on_replica = answers.is_ok();
+        match answers {
+            Ok(()) => {
+                pool.set_connect_options(replica.clone());
+                tracing::info!(replica = %shown, "the read replica answers again; public pages read from it");
+            }
+            Err(cause) => {
+                pool.set_connect_options(primary.clone());
+                tracing::warn!(replica = %shown, %cause, "the read replica does not answer; public pages read from the primary");
+            }
+        }
+    }
+}
+
+/// Connects to the replica within a second and asks whether it is a standby:
+/// a server promoted since, or never a replica, would serve pages that no
+/// longer follow the primary.
+async fn replica_answers(options: &PgConnectOptions) -> Result<(), String> {
+    let probe = async {
+        let mut connection = PgConnection::connect_with(options).await?;
+        let standby: bool = sqlx::query_scalar("select pg_is_in_recovery()")
+            .fetch_one(&mut connection)
+            .await?;
+        connection.close().await?;
+        Ok::<bool, sqlx::Error>(standby)
+    };
+    match tokio::time::timeout(REPLICA_PROBE, probe).await {
+        Ok(Ok(true)) => Ok(()),
+        Ok(Ok(false)) => Err("it is not a standby of the primary".to_string()),
+        Ok(Err(e)) => Err(short_cause(&e)),
+        Err(_) => Err(format!("no answer within {} ms", REPLICA_PROBE.as_millis())),
+    }
+}
+
+fn reader_options(config: &Config, url: &str) -> Result<PgConnectOptions, DbError> {
+    let options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| DbError::BadUrl {
+        url: crate::config::url_for_display(url),
         cause: e.to_string(),
     })?;
     let timeout = config.public_statement_timeout.as_millis().to_string();
-    Ok(PgPoolOptions::new()
-        .max_connections(config.db_max_connections)
-        .acquire_timeout(config.db_acquire_timeout)
-        .connect_lazy_with(options.options([("statement_timeout", timeout.as_str())])))
+    Ok(options.options([("statement_timeout", timeout.as_str())]))
 }

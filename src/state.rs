@@ -16,8 +16,9 @@ use crate::web::export::Exports;
 pub struct AppState {
     pub pool: PgPool,
     /// Public pages read through this pool: its statements time out
-    /// (`PUBLIC_STATEMENT_TIMEOUT_MS`). The same pool as `pool` unless the
-    /// server sets its own.
+    /// (`PUBLIC_STATEMENT_TIMEOUT_MS`), and it may lead to a read replica
+    /// (`DATABASE_READ_URL`). The same pool as `pool` unless the server sets
+    /// its own; the primary for signed-in people ([`AppState::for_viewer`]).
     pub read: PgPool,
     /// Permits for searches running at once (`MAX_CONCURRENT_SEARCHES`).
     pub searches: Arc<Semaphore>,
@@ -47,6 +48,16 @@ impl AppState {
             exports,
             demo: false,
         })
+    }
+
+    /// The state a public page reads with: signed-in people read from the
+    /// primary, since they must see what they have just written and a replica
+    /// may not have it yet; visitors through `read`.
+    pub fn for_viewer(mut self, signed_in: bool) -> Self {
+        if signed_in {
+            self.read = self.pool.clone();
+        }
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -78,6 +78,7 @@ struct HeroPage {
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): PathId) -> Result<Response, AppError> {
+    let state = state.for_viewer(layout.user.is_some());
     let (hero, honors, campaign) = find_public(&state.read, id, state.today())
         .await?
         .ok_or(AppError::NotFound)?;

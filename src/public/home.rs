@@ -137,6 +137,7 @@ async fn latest_miles(state: &AppState, limit: i64) -> sqlx::Result<Vec<LatestMi
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let state = state.for_viewer(layout.user.is_some());
     let miles = crate::runs::mile_queries::count_miles(&state.read).await?;
     let waiting = crate::runs::queries::backlog_count(&state.read).await?;
     let flags_delivered = crate::flags::queries::count_delivered(&state.read).await?;

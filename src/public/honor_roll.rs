@@ -82,6 +82,7 @@ pub async fn honor_roll(
     State(state): State<AppState>,
     Query(query): Query<RollQuery>,
 ) -> Result<Response, AppError> {
+    let state = state.for_viewer(layout.user.is_some());
     let filter = parse_filter(&state, &query)?;
     let turn = search::admit(&state.searches, &filter)
         .await
@@ -211,6 +212,7 @@ struct StatesPage {
 }
 
 pub async fn by_state(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let state = state.for_viewer(layout.user.is_some());
     let counts = sqlx::query_as!(
         RegionCount,
         r#"select country, region, count(*) as "heroes!" from heroes where confirmed_at is not null
@@ -234,6 +236,7 @@ struct YearsPage {
 }
 
 pub async fn by_year(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let state = state.for_viewer(layout.user.is_some());
     let counts = sqlx::query_as!(
         YearCount,
         r#"select extract(year from end_of_watch)::int as "year!", count(*) as "heroes!" from heroes

@@ -65,6 +65,7 @@ struct RunsPage {
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
+    let state = state.for_viewer(layout.user.is_some());
     let runs = upcoming(&state, 100).await?;
     render(&RunsPage { layout, runs })
 }

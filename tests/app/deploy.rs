@@ -232,6 +232,39 @@ fn check_says_when_postgresql_does_not_answer_without_showing_the_password() {
 }
 
 #[test]
+fn check_says_when_the_read_replica_does_not_answer_without_showing_the_password() {
+    let dir = temp_dir("check-replica");
+    let output = check_in(
+        &dir,
+        &[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1:9/honor_mile"),
+            ("DATABASE_READ_URL", "postgres://reader:hunter2@127.0.0.1:9/honor_mile"),
+            ("BIND_ADDR", "127.0.0.1:0"),
+        ],
+    );
+    assert!(!output.status.success());
+    let lines = problems(&output);
+    assert_eq!(lines.len(), 2, "the primary and the replica, a line each: {lines:#?}");
+    assert!(lines[1].contains("cannot reach the read replica at postgres://reader:***@127.0.0.1:9/honor_mile"));
+    assert!(lines[1].contains("public pages read from the primary until it answers"));
+    assert!(!lines.iter().any(|l| l.contains("hunter2")));
+
+    let output = check_in(
+        &dir,
+        &[("DATABASE_READ_URL", "mysql://reader:hunter2@replica/honor_mile")],
+    );
+    let lines = problems(&output);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("DATABASE_READ_URL must be a PostgreSQL URL")),
+        "{lines:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("hunter2")));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_broken_dot_env_stops_the_start_in_one_line() {
     let dir = temp_dir("dotenv");
     std::fs::write(dir.join(".env"), "DATABASE_URL='postgres://u:hunter2@db/honor_mile\n").expect(".env");

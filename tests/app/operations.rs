@@ -61,6 +61,7 @@ fn settings_that_make_no_sense_are_named() {
         ("PROGRAM_TIME_ZONE", "Mars/Olympus", "PROGRAM_TIME_ZONE"),
         ("COOKIE_SECURE", "maybe", "COOKIE_SECURE"),
         ("DB_ACQUIRE_TIMEOUT_SECONDS", "0", "DB_ACQUIRE_TIMEOUT_SECONDS"),
+        ("DATABASE_READ_URL", "replica:5432", "DATABASE_READ_URL"),
     ] {
         let error = honor_mile::config::Config::from_lookup(|k| (k == key).then(|| value.to_string()))
             .expect_err("must refuse");

@@ -538,6 +538,52 @@ pub struct Cluster {
 impl Cluster {
     /// initdb and pg_ctl start in a temporary folder, on a free port.
     pub fn start() -> Cluster {
+        let cluster = Cluster::empty();
+        cluster.run(
+            "initdb",
+            &[
+                "-D",
+                &cluster.data.to_string_lossy(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+        );
+        cluster.resume();
+        cluster
+    }
+
+    /// A streaming replica of `primary` (a hot standby), copied with
+    /// `pg_basebackup` into a folder of its own and started on its own port.
+    pub fn replica_of(primary: &Cluster) -> Cluster {
+        let replica = Cluster::empty();
+        replica.run(
+            "pg_basebackup",
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &primary.port.to_string(),
+                "-U",
+                "postgres",
+                "-D",
+                &replica.data.to_string_lossy(),
+                // Writes standby.signal and the connection to the primary.
+                "--write-recovery-conf",
+                "--wal-method=stream",
+                "--checkpoint=fast",
+                "--no-sync",
+            ],
+        );
+        replica.resume();
+        replica
+    }
+
+    /// A folder and a port for a cluster, nothing in them yet.
+    fn empty() -> Cluster {
         let bin = postgres_bin_dir().unwrap_or_else(|| {
             panic!(
                 "the fault tests need PostgreSQL's server programs (initdb, pg_ctl) on PATH or in /usr/lib/postgresql/*/bin: install Debian's postgresql package (scripts/ensure-postgres does)"
@@ -554,29 +600,13 @@ impl Cluster {
                 .expect("run chown");
             assert!(status.success(), "chown of the cluster's folder failed");
         }
-        let port = free_port();
-        let cluster = Cluster {
+        Cluster {
             data: dir.join("data"),
             dir,
             bin,
-            port,
+            port: free_port(),
             as_postgres,
-        };
-        cluster.run(
-            "initdb",
-            &[
-                "-D",
-                &cluster.data.to_string_lossy(),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-            ],
-        );
-        cluster.resume();
-        cluster
+        }
     }
 
     pub fn url(&self, database: &str) -> String {

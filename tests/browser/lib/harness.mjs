@@ -5,6 +5,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
 import assert from 'node:assert/strict';
@@ -12,7 +13,8 @@ import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-export const artifacts = path.resolve(import.meta.dirname, '..', 'artifacts');
+// import.meta.dirname is Node.js 20; Debian 12 ships Node.js 18.
+export const artifacts = fileURLToPath(new URL('../artifacts', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
 
 const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
