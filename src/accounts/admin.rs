@@ -23,6 +23,7 @@ use super::session::{Admin, SessionUser};
 use super::tokens::{self, Purpose};
 use crate::audit::{self, Event};
 use crate::error::AppError;
+use crate::messages::{self, letters::PasswordLink};
 use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
@@ -73,6 +74,21 @@ pub struct RoleForm {
     role: String,
     #[serde(default)]
     code: String,
+}
+
+/// The email carrying a link to choose a password.
+fn password_letter(to: &str, name: &str, link: &str, purpose: Purpose) -> PasswordLink {
+    PasswordLink {
+        to: to.to_string(),
+        name: name.to_string(),
+        link: link.to_string(),
+        valid: if purpose == Purpose::Invite {
+            "7 days"
+        } else {
+            "24 hours"
+        },
+        invitation: purpose == Purpose::Invite,
+    }
 }
 
 /// The `code` field of a one-button form; a post without a body has none.
@@ -150,15 +166,21 @@ pub async fn invite(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &InvitePage { layout, form, errors });
     };
     let token = tokens::create(&mut *tx, Purpose::Invite, Some(id), Some(me.id), now).await?;
+    let link = format!("{}/account/welcome/{token}", state.config.base_url());
+    let letter = password_letter(email.as_str(), name.as_str(), &link, Purpose::Invite);
+    messages::queue(&mut tx, &letter, now).await?;
     let summary = format!("{} invited {} as {}", me.email, email.as_str(), role.as_str());
     let details = json!({ "email": email.as_str(), "role": role.as_str() });
     record(&mut tx, &me, "account.invited", id, summary, details, &ip, now).await?;
     tx.commit().await?;
-    let link = format!("{}/account/welcome/{token}", state.config.base_url());
-    let text = format!(
-        "Invitation created. Send this link to {} (valid 7 days, works once): {link}",
-        email.as_str()
-    );
+    let text = if state.config.smtp_url.is_some() {
+        format!("Invitation created and emailed to {}.", email.as_str())
+    } else {
+        format!(
+            "Invitation created. No mail server is set up, so send this link to {} (valid 7 days, works once): {link}",
+            email.as_str()
+        )
+    };
     flash(&session, FlashKind::Success, text).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -342,6 +364,9 @@ pub async fn reset(
         Purpose::Reset
     };
     let token = tokens::create(&mut *tx, purpose, Some(id), Some(me.id), now).await?;
+    let link = format!("{}/account/welcome/{token}", state.config.base_url());
+    let letter = password_letter(&user.email, &user.display_name, &link, purpose);
+    messages::queue(&mut tx, &letter, now).await?;
     let summary = format!("{} issued a new password link for {}", me.email, user.email);
     record(
         &mut tx,
@@ -355,13 +380,15 @@ pub async fn reset(
     )
     .await?;
     tx.commit().await?;
-    let link = format!("{}/account/welcome/{token}", state.config.base_url());
-    let valid = if purpose == Purpose::Invite {
-        "7 days"
+    let text = if state.config.smtp_url.is_some() {
+        format!("A password link was emailed to {}.", user.email)
     } else {
-        "24 hours"
+        let valid = letter.valid;
+        format!(
+            "No mail server is set up, so send this link to {} (valid {valid}, works once): {link}",
+            user.email
+        )
     };
-    let text = format!("Send this link to {} (valid {valid}, works once): {link}", user.email);
     flash(&session, FlashKind::Success, text).await?;
     Ok(Redirect::to(&back).into_response())
 }
