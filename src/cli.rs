@@ -151,6 +151,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             }
         }
     });
+    match crate::messages::sender::Mailer::from_config(&config)? {
+        Some(mailer) => crate::messages::sender::spawn(pool.clone(), mailer, clock.clone()),
+        None => tracing::info!("no SMTP_URL: messages wait in the outbox, for admins to pass on"),
+    }
     // Every request in flight ends within the request timeout (408 at worst); the
     // margin lets its answer reach the client.
     let header_timeout = config.request_timeout;

@@ -64,6 +64,17 @@ pub struct Config {
     pub max_concurrent_searches: usize,
     /// A public page's database statement is cancelled after this long.
     pub public_statement_timeout: Duration,
+    /// The mail server (`smtp://`, `smtp://…?tls=required` for STARTTLS,
+    /// `smtps://` for TLS, with `user:password@` when it asks for a login).
+    /// None: messages wait in the outbox, where admins read them.
+    pub smtp_url: Option<String>,
+    /// The sender of every message, e.g. `Honor Mile <office@example.org>`.
+    pub mail_from: String,
+    /// The first retry of a message the mail server did not take waits this
+    /// long; each later one twice as long as the one before.
+    pub mail_retry_base: Duration,
+    /// How long a sender holds the messages it claimed before another may take them.
+    pub mail_lease: Duration,
 }
 
 /// The S3 credentials that may come from files.
@@ -245,6 +256,19 @@ impl Config {
         if metrics_addr.is_some_and(|m| m.port() != 0 && m == bind_addr) {
             r.problem("METRICS_ADDR must differ from BIND_ADDR: the metrics are not for the public".into());
         }
+        let smtp_url = r.raw("SMTP_URL").filter(|raw| {
+            let valid = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(raw).is_ok();
+            if !valid {
+                r.problem("SMTP_URL must be smtp://host:port or smtps://user:password@host:port".into());
+            }
+            valid
+        });
+        let mail_from = r.text("MAIL_FROM", "Honor Mile <honor-mile@localhost>");
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            r.problem(format!(
+                "MAIL_FROM must be an address like Honor Mile <office@example.org>, got {mail_from:?}"
+            ));
+        }
         Config {
             database_url: r.text("DATABASE_URL", DEFAULT_DATABASE_URL),
             database_read_url: r.postgres_url("DATABASE_READ_URL"),
@@ -301,6 +325,11 @@ impl Config {
                 .collect(),
             max_concurrent_exports: usize::try_from(r.number("MAX_CONCURRENT_EXPORTS", 4, 1)).unwrap_or(4),
             export_stall: Duration::from_secs(r.number("EXPORT_STALL_SECONDS", 20, 1)),
+            smtp_url,
+            mail_from,
+            mail_retry_base: Duration::from_secs(r.number("MAIL_RETRY_SECONDS", 30, 1)),
+            // Longer than a round of sending takes (4 messages, 15 s each at worst).
+            mail_lease: Duration::from_secs(r.number("MAIL_LEASE_SECONDS", 120, 1)),
         }
     }
 

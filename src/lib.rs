@@ -10,6 +10,7 @@
 //! - [`runs`]: runners, scheduled runs, numbered miles, the backlog.
 //! - [`grants`]: grant applications, staff review, admin decisions, payments, monthly and yearly totals.
 //! - [`flags`]: each mile's flag and handwritten note, on their way to the family.
+//! - [`messages`]: email to people through a durable outbox, and its admin page.
 //! - [`public`]: the pages visitors see without an account.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
@@ -36,6 +37,7 @@ pub mod error;
 pub mod flags;
 pub mod grants;
 pub mod heroes;
+pub mod messages;
 pub mod metrics;
 pub mod ops;
 pub mod public;
@@ -106,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(runs::routes())
         .merge(grants::routes())
         .merge(flags::routes())
+        .merge(messages::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

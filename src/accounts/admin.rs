@@ -22,6 +22,7 @@ use super::second_factor::{self, Enrolment};
 use super::session::{Admin, SessionUser};
 use super::tokens::{self, Purpose};
 use crate::error::AppError;
+use crate::messages::{self, letters::PasswordLink};
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
 use crate::web::{Layout, PathId, render, render_status};
@@ -71,6 +72,21 @@ pub struct RoleForm {
     role: String,
     #[serde(default)]
     code: String,
+}
+
+/// The email carrying a link to choose a password.
+fn password_letter(to: &str, name: &str, link: &str, purpose: Purpose) -> PasswordLink {
+    PasswordLink {
+        to: to.to_string(),
+        name: name.to_string(),
+        link: link.to_string(),
+        valid: if purpose == Purpose::Invite {
+            "7 days"
+        } else {
+            "24 hours"
+        },
+        invitation: purpose == Purpose::Invite,
+    }
 }
 
 /// The `code` field of a one-button form; a post without a body has none.
@@ -141,6 +157,9 @@ pub async fn invite(mut act: Acting<Admin>, Form(form): Form<InviteForm>) -> Res
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &InvitePage { layout, form, errors });
     };
     let token = tokens::create(&mut *tx, Purpose::Invite, Some(id), Some(act.me.id), act.now).await?;
+    let link = format!("{}/account/welcome/{token}", act.state.config.base_url());
+    let letter = password_letter(email.as_str(), name.as_str(), &link, Purpose::Invite);
+    messages::queue(&mut tx, &letter, act.now).await?;
     let change = Change {
         action: "account.invited",
         entity_type: "account",
@@ -148,11 +167,14 @@ pub async fn invite(mut act: Acting<Admin>, Form(form): Form<InviteForm>) -> Res
         summary: format!("{} invited {} as {}", act.me.email, email.as_str(), role.as_str()),
         details: json!({ "email": email.as_str(), "role": role.as_str() }),
     };
-    let link = format!("{}/account/welcome/{token}", act.state.config.base_url());
-    let text = format!(
-        "Invitation created. Send this link to {} (valid 7 days, works once): {link}",
-        email.as_str()
-    );
+    let text = if act.state.config.smtp_url.is_some() {
+        format!("Invitation created and emailed to {}.", email.as_str())
+    } else {
+        format!(
+            "Invitation created. No mail server is set up, so send this link to {} (valid 7 days, works once): {link}",
+            email.as_str()
+        )
+    };
     act.commit(tx, change, text, &format!("/admin/users/{id}")).await
 }
 
@@ -302,6 +324,9 @@ pub async fn reset(mut act: Acting<Admin>, PathId(id): PathId, body: Bytes) -> R
         Purpose::Reset
     };
     let token = tokens::create(&mut *tx, purpose, Some(id), Some(act.me.id), now).await?;
+    let link = format!("{}/account/welcome/{token}", act.state.config.base_url());
+    let letter = password_letter(&user.email, &user.display_name, &link, purpose);
+    messages::queue(&mut tx, &letter, now).await?;
     let change = Change {
         action: "account.password_reset_issued",
         entity_type: "account",
@@ -309,13 +334,15 @@ pub async fn reset(mut act: Acting<Admin>, PathId(id): PathId, body: Bytes) -> R
         summary: format!("{} issued a new password link for {}", act.me.email, user.email),
         details: json!({}),
     };
-    let link = format!("{}/account/welcome/{token}", act.state.config.base_url());
-    let valid = if purpose == Purpose::Invite {
-        "7 days"
+    let text = if act.state.config.smtp_url.is_some() {
+        format!("A password link was emailed to {}.", user.email)
     } else {
-        "24 hours"
+        let valid = letter.valid;
+        format!(
+            "No mail server is set up, so send this link to {} (valid {valid}, works once): {link}",
+            user.email
+        )
     };
-    let text = format!("Send this link to {} (valid {valid}, works once): {link}", user.email);
     act.commit(tx, change, text, &back).await
 }
 

@@ -115,6 +115,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/admin/users/{id}/reset", "POST", Access::Admin),
     ("/admin/users/{id}/second-factor/reset", "POST", Access::Admin),
     ("/admin/audit", "GET", Access::Admin),
+    ("/admin/outbox", "GET", Access::Admin),
+    ("/admin/outbox/{import}/retry", "POST", Access::Admin),
     ("/admin/grants", "GET", Access::Admin),
     ("/admin/grants/settings", "GET POST", Access::Admin),
     ("/admin/grants/settings/confirm", "POST", Access::Admin),

@@ -3,6 +3,8 @@
 //! attacker would see it: status, redirect, page text, rows in the tables.
 
 mod helpers;
+#[path = "../support/smtp_sink.rs"]
+mod smtp_sink;
 
 mod access;
 mod accounts_admin;
@@ -34,6 +36,7 @@ mod honor_roll;
 mod import;
 mod links;
 mod lockout;
+mod messages;
 mod miles;
 mod operations;
 mod page_cache;
