@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::net::TcpListener;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use sqlx::postgres::PgConnectOptions;
@@ -12,8 +11,9 @@ use sqlx::{ConnectOptions, Connection, PgConnection};
 
 use crate::config::Config;
 
-/// Checks everything and prints one line per problem; success when none.
-pub async fn run() -> ExitCode {
+/// Checks everything, printing what it found fine; the problems, one a line,
+/// are the error (the command line prints them and fails).
+pub async fn run() -> Result<(), String> {
     let (config, mut problems) = Config::read(|key| std::env::var(key).ok());
     let database_readable = !problems.iter().any(|p| p.contains("DATABASE_URL"));
     problems.extend(addresses(&config));
@@ -37,9 +37,9 @@ pub async fn run() -> ExitCode {
     }
     if problems.is_empty() {
         println!("Every setting is valid.");
-        ExitCode::SUCCESS
+        Ok(())
     } else {
-        crate::cli::fail(problems.join("\n"))
+        Err(problems.join("\n"))
     }
 }
 

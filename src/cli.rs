@@ -75,7 +75,10 @@ fn read_dot_env() -> Result<(), String> {
 
 async fn run(command: Command) -> ExitCode {
     if let Command::Check = command {
-        return check::run().await;
+        return match check::run().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(problems) => fail(problems),
+        };
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -101,7 +104,7 @@ async fn run(command: Command) -> ExitCode {
 }
 
 /// Prints each line of the failure (one per problem) and gives up.
-pub(crate) fn fail(e: impl std::fmt::Display) -> ExitCode {
+fn fail(e: impl std::fmt::Display) -> ExitCode {
     for line in e.to_string().lines() {
         eprintln!("honor-mile: {line}");
     }

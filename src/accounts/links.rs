@@ -6,14 +6,16 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
+use sqlx::{Postgres, Transaction};
 use tower_sessions::Session;
 
-use super::model::{DisplayName, Email, Role};
+use super::model::{DisplayName, Email, Role, User};
 use super::password::Password;
 use super::queries::{self, NewUser};
-use super::tokens::{self, Purpose};
+use super::tokens::{self, Purpose, ValidToken};
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -110,9 +112,7 @@ pub async fn setup_submit(
     let hash = state.hasher.hash(&password).await?;
 
     let mut tx = state.pool.begin().await?;
-    sqlx::query!("select pg_advisory_xact_lock(hashtext('honor_mile_first_admin'))")
-        .execute(&mut *tx)
-        .await?;
+    queries::lock_first_admin(&mut *tx).await?;
     let Some(found) = tokens::find_valid(&mut *tx, &token, &[Purpose::FirstAdmin], now).await? else {
         return invalid_link();
     };
@@ -138,15 +138,8 @@ pub async fn setup_submit(
     )
     .by(Some(id))
     .with(json!({ "email": email.as_str() }));
-    audit::record(&mut *tx, event, now).await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "Your admin account is ready. Sign in with your new password.",
-    )
-    .await?;
-    Ok(Redirect::to("/login").into_response())
+    let message = "Your admin account is ready. Sign in with your new password.";
+    on_to_sign_in(tx, &session, event, now, message).await
 }
 
 pub async fn password_form(
@@ -154,11 +147,7 @@ pub async fn password_form(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
-    let Some(found) = tokens::find_valid(&state.pool, &token, &[Purpose::Invite, Purpose::Reset], now).await? else {
-        return invalid_link();
-    };
-    let Some(user) = queries::find_by_id(&state.pool, found.user_id.unwrap_or_default()).await? else {
+    let Some((_, user)) = linked_account(&state, &token).await? else {
         return invalid_link();
     };
     render(&SetupPage {
@@ -177,15 +166,9 @@ pub async fn password_submit(
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let Some(found) = tokens::find_valid(&state.pool, &token, &[Purpose::Invite, Purpose::Reset], now).await? else {
+    let Some((found, user)) = linked_account(&state, &token).await?.filter(|(_, user)| user.active) else {
         return invalid_link();
     };
-    let Some(user) = queries::find_by_id(&state.pool, found.user_id.unwrap_or_default()).await? else {
-        return invalid_link();
-    };
-    if !user.active {
-        return invalid_link();
-    }
     let mut errors = FormErrors::default();
     let password = errors.check(
         "password",
@@ -217,13 +200,30 @@ pub async fn password_submit(
     };
     let summary = format!("{} chose a new password through a one-time link", user.email);
     let event = Event::visitor(action, "account", Some(user.id.to_string()), summary, &ip).by(Some(user.id));
+    on_to_sign_in(tx, &session, event, now, "Your password is set. Sign in with it now.").await
+}
+
+/// Closes what a one-time link did: its audit event in its transaction, the
+/// commit, then on to sign in with `message`.
+async fn on_to_sign_in(
+    mut tx: Transaction<'_, Postgres>,
+    session: &Session,
+    event: Event<'_>,
+    now: DateTime<Utc>,
+    message: &str,
+) -> Result<Response, AppError> {
     audit::record(&mut *tx, event, now).await?;
     tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "Your password is set. Sign in with it now.",
-    )
-    .await?;
+    flash(session, FlashKind::Success, message).await?;
     Ok(Redirect::to("/login").into_response())
+}
+
+/// The valid invitation or reset link `token` and the account it is for.
+async fn linked_account(state: &AppState, token: &str) -> Result<Option<(ValidToken, User)>, AppError> {
+    let purposes = [Purpose::Invite, Purpose::Reset];
+    let Some(found) = tokens::find_valid(&state.pool, token, &purposes, state.now()).await? else {
+        return Ok(None);
+    };
+    let user = queries::find_by_id(&state.pool, found.user_id.unwrap_or_default()).await?;
+    Ok(user.map(|user| (found, user)))
 }

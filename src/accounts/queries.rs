@@ -160,6 +160,15 @@ pub async fn end_sessions(db: impl PgExecutor<'_>, id: Uuid, now: DateTime<Utc>)
     Ok(())
 }
 
+/// Serialises making the first admin (its setup link, and its use), across
+/// instances, until the transaction ends.
+pub async fn lock_first_admin(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('honor_mile_first_admin'))")
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Locks the admin rows so that two admins demoting each other at once cannot
 /// leave the program without one.
 pub async fn lock_admins(db: impl PgExecutor<'_>) -> sqlx::Result<()> {

@@ -236,6 +236,46 @@ pub async fn remove(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<bool
     Ok(removed.rows_affected() > 0)
 }
 
+async fn secret_of(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Option<Vec<u8>>> {
+    sqlx::query_scalar!("select secret from second_factors where user_id = $1", user_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Marks `step` as the last accepted one; false when it is not later than that.
+/// Only a later step moves the mark, so two requests racing with the same code
+/// cannot both pass.
+async fn step_taken(db: impl PgExecutor<'_>, user_id: Uuid, step: i64) -> sqlx::Result<bool> {
+    let moved = sqlx::query!(
+        "update second_factors set last_used_step = $2
+                 where user_id = $1 and (last_used_step is null or last_used_step < $2)",
+        user_id,
+        step
+    )
+    .execute(db)
+    .await?;
+    Ok(moved.rows_affected() == 1)
+}
+
+/// Uses up an unused recovery code of the account; false when there is none such.
+async fn recovery_code_used(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    code: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let used = sqlx::query!(
+        "update recovery_codes set used_at = $3
+                 where user_id = $1 and code_hash = $2 and used_at is null",
+        user_id,
+        hash_recovery(code),
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(used.rows_affected() == 1)
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum Checked {
     Accepted,
@@ -246,47 +286,23 @@ enum Checked {
 async fn check(state: &AppState, user_id: Uuid, typed: &Typed, now: DateTime<Utc>) -> Result<Checked, AppError> {
     match typed {
         Typed::Code(code) => {
-            let secret = sqlx::query_scalar!("select secret from second_factors where user_id = $1", user_id)
-                .fetch_optional(&state.pool)
-                .await?;
-            let Some(secret) = secret else {
+            let Some(secret) = secret_of(&state.pool, user_id).await? else {
                 return Ok(Checked::Wrong);
             };
             let Some(step) = matching_step(&secret, code, now)? else {
                 return Ok(Checked::Wrong);
             };
-            // Only a later step than the last accepted one moves the mark, so two
-            // requests racing with the same code cannot both pass.
-            let moved = sqlx::query!(
-                "update second_factors set last_used_step = $2
-                 where user_id = $1 and (last_used_step is null or last_used_step < $2)",
-                user_id,
-                step
-            )
-            .execute(&state.pool)
-            .await?;
-            Ok(if moved.rows_affected() == 1 {
+            Ok(if step_taken(&state.pool, user_id, step).await? {
                 Checked::Accepted
             } else {
                 Checked::Replayed
             })
         }
-        Typed::Recovery(code) => {
-            let used = sqlx::query!(
-                "update recovery_codes set used_at = $3
-                 where user_id = $1 and code_hash = $2 and used_at is null",
-                user_id,
-                hash_recovery(code),
-                now
-            )
-            .execute(&state.pool)
-            .await?;
-            Ok(if used.rows_affected() == 1 {
-                Checked::Accepted
-            } else {
-                Checked::Wrong
-            })
-        }
+        Typed::Recovery(code) => Ok(if recovery_code_used(&state.pool, user_id, code, now).await? {
+            Checked::Accepted
+        } else {
+            Checked::Wrong
+        }),
     }
 }
 

@@ -112,9 +112,7 @@ pub async fn revoke_for_user(db: impl PgExecutor<'_>, user_id: Uuid, now: DateTi
 /// makes its own; the first one used wins). Returns `None` once an admin exists.
 pub async fn first_admin_link(pool: &sqlx::PgPool, now: DateTime<Utc>) -> sqlx::Result<Option<String>> {
     let mut tx = pool.begin().await?;
-    sqlx::query!("select pg_advisory_xact_lock(hashtext('honor_mile_first_admin'))")
-        .execute(&mut *tx)
-        .await?;
+    super::queries::lock_first_admin(&mut *tx).await?;
     if super::queries::any_admin(&mut *tx).await? {
         return Ok(None);
     }
