@@ -158,7 +158,14 @@ pub async fn password_form(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let Some(found) = tokens::find_valid(&state.pool, &token, &[Purpose::Invite, Purpose::Reset], now).await? else {
+    let Some(found) = tokens::find_valid(
+        &state.pool,
+        &token,
+        &[Purpose::Invite, Purpose::Reset, Purpose::Forgot],
+        now,
+    )
+    .await?
+    else {
         return invalid_link();
     };
     let Some(user) = queries::find_by_id(&state.pool, found.user_id.unwrap_or_default()).await? else {
@@ -180,7 +187,14 @@ pub async fn password_submit(
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     let now = state.now();
-    let Some(found) = tokens::find_valid(&state.pool, &token, &[Purpose::Invite, Purpose::Reset], now).await? else {
+    let Some(found) = tokens::find_valid(
+        &state.pool,
+        &token,
+        &[Purpose::Invite, Purpose::Reset, Purpose::Forgot],
+        now,
+    )
+    .await?
+    else {
         return invalid_link();
     };
     let Some(user) = queries::find_by_id(&state.pool, found.user_id.unwrap_or_default()).await? else {
