@@ -23,6 +23,9 @@ pub async fn run() -> Result<(), String> {
     {
         problems.push(format!("STATIC_DIR {} is not a folder", dir.display()));
     }
+    if let Some(problem) = mail_server(&config).await {
+        problems.push(problem);
+    }
     if database_readable {
         match database(&config).await {
             Ok(note) => println!("{note}"),
@@ -40,6 +43,22 @@ pub async fn run() -> Result<(), String> {
         Ok(())
     } else {
         Err(problems.join("\n"))
+    }
+}
+
+/// The mail server answers and takes the login, when one is configured.
+async fn mail_server(config: &Config) -> Option<String> {
+    let mailer = match crate::messages::sender::Mailer::from_config(config) {
+        Ok(Some(mailer)) => mailer,
+        Ok(None) => {
+            println!("No SMTP_URL: messages wait in the admins' Outbox page.");
+            return None;
+        }
+        Err(e) => return Some(format!("SMTP_URL: {e}")),
+    };
+    match mailer.test_connection().await {
+        Ok(()) => None,
+        Err(e) => Some(format!("SMTP_URL: the mail server does not answer ({e})")),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Prometheus metrics, served at `/metrics` on an address of their own
 //! (`METRICS_ADDR`) and never on the public listener: requests by route and
-//! status with their latency, the database pool, page-cache hits and sign-in
-//! failures. Without `METRICS_ADDR` no recorder is installed and counting costs
+//! status with their latency, the database pool, the outbox, page-cache hits
+//! and sign-in failures. Without `METRICS_ADDR` no recorder is installed and counting costs
 //! nothing.
 
 use std::sync::{Arc, OnceLock};
@@ -57,6 +57,13 @@ async fn page(State((handle, pool)): State<(PrometheusHandle, PgPool)>, request:
     }
     metrics::gauge!("db_pool_connections").set(f64::from(pool.size()));
     metrics::gauge!("db_pool_idle_connections").set(pool.num_idle() as f64);
+    match crate::messages::queries::depth(&pool).await {
+        Ok((waiting, failed)) => {
+            metrics::gauge!("outbox_waiting_messages").set(waiting as f64);
+            metrics::gauge!("outbox_failed_messages").set(failed as f64);
+        }
+        Err(e) => tracing::warn!(error = %e, "the outbox could not be counted"),
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         handle.render(),

@@ -220,7 +220,7 @@ async fn on_to_sign_in(
 
 /// The valid invitation or reset link `token` and the account it is for.
 async fn linked_account(state: &AppState, token: &str) -> Result<Option<(ValidToken, User)>, AppError> {
-    let purposes = [Purpose::Invite, Purpose::Reset];
+    let purposes = [Purpose::Invite, Purpose::Reset, Purpose::Forgot];
     let Some(found) = tokens::find_valid(&state.pool, token, &purposes, state.now()).await? else {
         return Ok(None);
     };

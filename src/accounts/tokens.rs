@@ -14,6 +14,8 @@ pub enum Purpose {
     FirstAdmin,
     Invite,
     Reset,
+    /// Asked for on the sign-in page, by whoever typed the address.
+    Forgot,
 }
 
 impl Purpose {
@@ -21,6 +23,7 @@ impl Purpose {
         match self {
             Purpose::FirstAdmin | Purpose::Reset => Duration::hours(24),
             Purpose::Invite => Duration::days(7),
+            Purpose::Forgot => Duration::hours(1),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Each instance's [`sender`] sends them when a mail server is configured;
 //! without one they wait in the outbox, where admins read them ([`outbox_page`]).
 
+pub mod forgot;
 pub mod letters;
 pub mod model;
 pub mod outbox_page;
@@ -22,6 +23,7 @@ use letters::Letter;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/login/forgot", get(forgot::form).post(forgot::submit))
         .route("/admin/outbox", get(outbox_page::list))
         .route("/admin/outbox/{id}/retry", post(outbox_page::retry))
 }

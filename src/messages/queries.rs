@@ -112,10 +112,14 @@ pub async fn newest(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Out
     .await
 }
 
-/// Messages not yet sent, for the metrics gauge.
-pub async fn waiting_count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    let n = sqlx::query_scalar!(r#"select count(*) as "n!" from outbox where state = 'waiting'"#)
-        .fetch_one(db)
-        .await?;
-    Ok(n)
+/// Messages waiting to be sent, and messages failed for good: the metrics' gauges.
+pub async fn depth(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {
+    let row = sqlx::query!(
+        r#"select count(*) filter (where state = 'waiting') as "waiting!",
+                  count(*) filter (where state = 'failed') as "failed!"
+           from outbox"#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.waiting, row.failed))
 }

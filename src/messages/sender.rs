@@ -57,6 +57,15 @@ impl Mailer {
         }))
     }
 
+    /// Connects (and logs in) without sending, for `honor-mile check`.
+    pub async fn test_connection(&self) -> Result<(), String> {
+        match self.transport.test_connection().await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("it did not accept a connection".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// The delay before try `tries + 1`: the base, doubled each time, at most a day.
     pub fn delay_after(&self, tries: i32) -> chrono::Duration {
         let doubled = self

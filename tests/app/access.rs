@@ -32,6 +32,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/login", "GET POST", Access::SignInPage),
     ("/logout", "POST", Access::Public(303)),
     ("/login/code", "GET POST", Access::Public(303)),
+    ("/login/forgot", "GET POST", Access::Public(200)),
     ("/setup/{token}", "GET POST", Access::Public(404)),
     ("/account/welcome/{token}", "GET POST", Access::Public(404)),
     ("/honor-roll", "GET", Access::Public(200)),

@@ -37,6 +37,7 @@ mod import;
 mod links;
 mod lockout;
 mod messages;
+mod messages_forgot;
 mod miles;
 mod operations;
 mod page_cache;

@@ -252,3 +252,45 @@ async fn two_senders_at_once_send_each_message_once(pool: PgPool) {
     ids.dedup();
     assert_eq!(ids.len(), 12, "no message twice");
 }
+
+/// `honor-mile check` with the mail settings given and nothing else.
+fn check_mail(env: &[(&str, &str)]) -> (bool, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_honor-mile"));
+    command
+        .arg("check")
+        .current_dir(std::env::temp_dir())
+        .env_clear()
+        .env("DATABASE_URL", std::env::var("DATABASE_URL").unwrap_or_default())
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("UPLOADS_DIR", std::env::temp_dir().join("honor-mile-check-mail"));
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run honor-mile check");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn check_names_a_mail_setting_that_is_wrong_or_a_server_that_does_not_answer() {
+    let (ok, said) = check_mail(&[("SMTP_URL", "gopher://mail"), ("MAIL_FROM", "nobody")]);
+    assert!(!ok);
+    assert!(said.lines().any(|l| l.contains("SMTP_URL must be")), "{said}");
+    assert!(said.lines().any(|l| l.contains("MAIL_FROM must be")), "{said}");
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = closed.local_addr().expect("its address").port();
+    drop(closed);
+    let (ok, said) = check_mail(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]);
+    assert!(!ok);
+    assert!(said.contains("SMTP_URL: the mail server does not answer"), "{said}");
+
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let (ok, said) = tokio::task::spawn_blocking(move || check_mail(&[("SMTP_URL", &url)]))
+        .await
+        .expect("check ran");
+    assert!(ok, "{said}");
+}

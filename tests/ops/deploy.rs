@@ -195,6 +195,8 @@ async fn metrics_are_on_their_own_address_and_count_what_happened() {
         "page_cache_hits_total 2",
         "db_pool_connections ",
         "db_pool_idle_connections ",
+        "outbox_waiting_messages 0",
+        "outbox_failed_messages 0",
     ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }
