@@ -11,6 +11,8 @@
 //! - [`grants`]: grant applications, staff review, admin decisions, payments, monthly and yearly totals.
 //! - [`flags`]: each mile's flag and handwritten note, on their way to the family.
 //! - [`public`]: the pages visitors see without an account.
+//! - [`proposals`]: the public's proposed heroes and corrections, and the staff queue that acts on them.
+//! - [`reflections`]: visitors' messages on hero pages and the staff queue that approves them.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
 //! - [`metrics`]: Prometheus metrics on an address of their own.
@@ -38,7 +40,9 @@ pub mod grants;
 pub mod heroes;
 pub mod metrics;
 pub mod ops;
+pub mod proposals;
 pub mod public;
+pub mod reflections;
 pub mod runs;
 pub mod server;
 pub mod staff;
@@ -106,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .merge(runs::routes())
         .merge(grants::routes())
         .merge(flags::routes())
+        .merge(reflections::routes())
+        .merge(proposals::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
