@@ -12,6 +12,8 @@
 //! - [`flags`]: each mile's flag and handwritten note, on their way to the family.
 //! - [`messages`]: email to people through a durable outbox, and its admin page.
 //! - [`public`]: the pages visitors see without an account.
+//! - [`proposals`]: the public's proposed heroes and corrections, and the staff queue that acts on them.
+//! - [`reflections`]: visitors' messages on hero pages and the staff queue that approves them.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
 //! - [`metrics`]: Prometheus metrics on an address of their own.
@@ -40,7 +42,9 @@ pub mod heroes;
 pub mod messages;
 pub mod metrics;
 pub mod ops;
+pub mod proposals;
 pub mod public;
+pub mod reflections;
 pub mod runs;
 pub mod server;
 pub mod staff;
@@ -109,6 +113,8 @@ pub fn router(state: AppState) -> Router {
         .merge(grants::routes())
         .merge(flags::routes())
         .merge(messages::routes())
+        .merge(reflections::routes())
+        .merge(proposals::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -7,6 +7,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
@@ -14,14 +15,19 @@ use sqlx::PgExecutor;
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use super::share::ShareTags;
+use super::video::embed_url;
 use crate::error::AppError;
 use crate::flags::model::public_recipient;
 use crate::heroes::campaign_model::Campaign;
 use crate::heroes::contact_model::ContactKind;
 use crate::heroes::model::{Cause, Hero, Service};
+use crate::reflections::model::{ReflectionForm, ShownReflection};
+use crate::reflections::queries as reflections;
 use crate::state::AppState;
 use crate::vocab::numbers::{ordinal, with_commas};
-use crate::web::{Layout, PathId, render};
+use crate::web::forms::FormErrors;
+use crate::web::{Layout, PathId, render_status};
 
 /// A mile as the public hero page tells it.
 pub struct Honor {
@@ -31,6 +37,8 @@ pub struct Honor {
     pub runner: String,
     pub place: String,
     pub video_url: String,
+    /// Our own page with the privacy-friendly player, when the video site has one.
+    pub video_page: Option<String>,
     /// "Flag delivered to the family on 2 March 2026."
     pub flag: Option<String>,
 }
@@ -48,8 +56,8 @@ struct PublicMile {
     recipient_kind: Option<ContactKind>,
 }
 
-impl From<PublicMile> for Honor {
-    fn from(m: PublicMile) -> Honor {
+impl Honor {
+    fn new(m: PublicMile, hero_id: Uuid) -> Honor {
         Honor {
             flag: m.delivered_on.zip(m.recipient_kind).map(|(on, kind)| {
                 format!(
@@ -63,6 +71,7 @@ impl From<PublicMile> for Honor {
             date: m.run_date.format("%-d %B %Y").to_string(),
             runner: m.runner,
             place: m.place,
+            video_page: embed_url(&m.video_url).map(|_| format!("/heroes/{hero_id}/videos/{}", m.number)),
             video_url: m.video_url,
         }
     }
@@ -75,19 +84,58 @@ struct HeroPage {
     hero: Hero,
     honors: Vec<Honor>,
     campaign: Option<Campaign>,
+    share: ShareTags,
+    reflections: Vec<ShownReflection>,
+    /// The visitor's reflection form, as typed, with its mistakes.
+    form: ReflectionForm,
+    errors: FormErrors,
+    refusal: Option<String>,
 }
 
+/// The reflections a hero page shows at most.
+const SHOWN_REFLECTIONS: i64 = 200;
+
 pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): PathId) -> Result<Response, AppError> {
-    let state = state.for_viewer(layout.user.is_some());
+    let blank = ReflectionAnswer {
+        form: ReflectionForm::default(),
+        errors: FormErrors::default(),
+        refusal: None,
+        status: StatusCode::OK,
+    };
+    show(layout, &state, id, blank).await
+}
+
+/// The reflection form as it comes back to the visitor: as typed, with what is wrong.
+pub struct ReflectionAnswer {
+    pub form: ReflectionForm,
+    pub errors: FormErrors,
+    pub refusal: Option<String>,
+    pub status: StatusCode,
+}
+
+/// The hero page, with the reflection form in the state `answer` leaves it.
+pub async fn show(layout: Layout, state: &AppState, id: Uuid, answer: ReflectionAnswer) -> Result<Response, AppError> {
+    let state = state.clone().for_viewer(layout.user.is_some());
     let (hero, honors, campaign) = find_public(&state.read, id, state.today())
         .await?
         .ok_or(AppError::NotFound)?;
-    render(&HeroPage {
-        layout,
-        hero,
-        honors,
-        campaign,
-    })
+    let base = state.config.base_url();
+    let share = ShareTags::for_hero(&hero, honors.first().map(|h| h.number.as_str()), &base);
+    let reflections = reflections::shown_for(&state.read, id, SHOWN_REFLECTIONS).await?;
+    render_status(
+        answer.status,
+        &HeroPage {
+            layout,
+            hero,
+            honors,
+            campaign,
+            share,
+            reflections,
+            form: answer.form,
+            errors: answer.errors,
+            refusal: answer.refusal,
+        },
+    )
 }
 
 /// The confirmed hero, the miles run in their honour and the campaign open `today`.
@@ -187,6 +235,6 @@ async fn find_public(
         confirmation_source: row.confirmation_source,
         updated_at: row.updated_at,
     };
-    let honors = row.miles.0.into_iter().map(Honor::from).collect();
+    let honors = row.miles.0.into_iter().map(|m| Honor::new(m, row.id)).collect();
     Ok(Some((hero, honors, campaign)))
 }

@@ -5,13 +5,14 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use futures_util::TryStreamExt;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::roll_filter::{PAGE_SIZE, RollFilter, RollQuery, Sort};
+use super::roll_filter::{FilterError, PAGE_SIZE, RollFilter, RollQuery, Sort};
 use super::search::{self, Total};
 use crate::error::AppError;
 use crate::heroes::model::{Cause, Service};
@@ -19,7 +20,7 @@ use crate::heroes::regions::{Country, Region};
 use crate::state::AppState;
 use crate::vocab::numbers::with_commas;
 use crate::web::export::{CsvSink, ExportStopped, log_stopped, spreadsheet_cell};
-use crate::web::{Layout, render};
+use crate::web::{Layout, render, render_status};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RollRow {
@@ -63,6 +64,8 @@ struct RollPage {
     is_first: bool,
     is_filtered: bool,
     sort: &'static str,
+    /// A filter value that makes no sense, shown beside its field.
+    error: Option<FilterError>,
 }
 
 impl RollPage {
@@ -75,6 +78,29 @@ impl RollPage {
     fn shown(&self) -> String {
         with_commas(self.total.shown())
     }
+
+    /// The message for one field, when its value made no sense.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// The filters beyond the name box start folded, so on a phone the results
+    /// come first; they open when one is in use or wrong.
+    fn filters_open(&self) -> bool {
+        self.error.is_some()
+            || [
+                &self.query.service,
+                &self.query.country,
+                &self.query.state,
+                &self.query.year,
+                &self.query.status,
+            ]
+            .iter()
+            .any(|v| !v.trim().is_empty())
+    }
 }
 
 pub async fn honor_roll(
@@ -83,7 +109,25 @@ pub async fn honor_roll(
     Query(query): Query<RollQuery>,
 ) -> Result<Response, AppError> {
     let state = state.for_viewer(layout.user.is_some());
-    let filter = parse_filter(&state, &query)?;
+    let filter = match RollFilter::parse_fields(&query, state.today().year()) {
+        Ok(filter) => filter,
+        Err(error) => {
+            // The page and its form come back, with the message beside the field.
+            let page = RollPage {
+                layout,
+                query,
+                filter_query: String::new(),
+                rows: Vec::new(),
+                total: Total::Exact(0),
+                next: None,
+                is_first: true,
+                is_filtered: true,
+                sort: "best",
+                error: Some(error),
+            };
+            return render_status(StatusCode::BAD_REQUEST, &page);
+        }
+    };
     let turn = search::admit(&state.searches, &filter)
         .await
         .map_err(|search::Busy| AppError::Busy {
@@ -125,6 +169,7 @@ pub async fn honor_roll(
         rows,
         total,
         next,
+        error: None,
     })
 }
 

@@ -57,30 +57,48 @@ pub struct RollFilter {
     pub after: Option<Cursor>,
 }
 
+/// A filter value that makes no sense, and the field it came from.
+#[derive(Debug)]
+pub struct FilterError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn at(field: &'static str) -> impl Fn(String) -> FilterError {
+    move |message| FilterError { field, message }
+}
+
 impl RollFilter {
-    /// Parses the query; `Err` names the parameter that makes no sense.
+    /// Parses the query; `Err` says what makes no sense.
     pub fn parse(query: &RollQuery, this_year: i32) -> Result<RollFilter, String> {
+        RollFilter::parse_fields(query, this_year).map_err(|e| e.message)
+    }
+
+    /// Parses the query; `Err` names the field that makes no sense, so a page
+    /// can show its message beside it.
+    pub fn parse_fields(query: &RollQuery, this_year: i32) -> Result<RollFilter, FilterError> {
         let q = query.q.trim();
         if q.chars().count() > 100 {
-            return Err("A search can be at most 100 characters.".into());
+            return Err(at("q")("A search can be at most 100 characters.".into()));
         }
         if q.chars().any(char::is_control) {
-            return Err("A search cannot hold control characters.".into());
+            return Err(at("q")("A search cannot hold control characters.".into()));
         }
         let service = match query.service.trim() {
             "" => None,
-            s => Some(Service::parse(s)?),
+            s => Some(Service::parse(s).map_err(at("service"))?),
         };
         let country = match query.country.trim() {
             "" => None,
-            c => Some(Country::parse(c)?),
+            c => Some(Country::parse(c).map_err(at("country"))?),
         };
         let region = match query.state.trim() {
             "" => None,
             code => {
                 let region = match country {
-                    Some(country) => Region::parse(country, code)?,
-                    None => Region::find(code).ok_or_else(|| format!("{code:.10} is not a state or province."))?,
+                    Some(country) => Region::parse(country, code).map_err(at("state"))?,
+                    None => Region::find(code)
+                        .ok_or_else(|| at("state")(format!("{code:.10} is not a state or province.")))?,
                 };
                 Some(region)
             }
@@ -89,23 +107,27 @@ impl RollFilter {
             "" => None,
             y => match y.parse::<i32>() {
                 Ok(y) if (1791..=this_year).contains(&y) => Some(y),
-                _ => return Err(format!("The year must be between 1791 and {this_year}.")),
+                _ => return Err(at("year")(format!("The year must be between 1791 and {this_year}."))),
             },
         };
         let honored = match query.status.trim() {
             "" => None,
             "honored" => Some(true),
             "waiting" => Some(false),
-            _ => return Err("Status is honored or waiting.".into()),
+            _ => return Err(at("status")("Status is honored or waiting.".into())),
         };
         let searching = !q.is_empty();
         let sort = match query.sort.trim() {
             "" | "best" if searching => Sort::BestMatch,
             "" | "best" | "eow" => Sort::EndOfWatch,
             "name" => Sort::Name,
-            _ => return Err("Sort by best match (best), end of watch (eow) or name.".into()),
+            _ => {
+                return Err(at("sort")(
+                    "Sort by best match (best), end of watch (eow) or name.".into(),
+                ));
+            }
         };
-        let damaged = || "This page link is damaged; start again from the first page.".to_string();
+        let damaged = || at("after")("This page link is damaged; start again from the first page.".to_string());
         let after = match (query.after.trim(), query.after_id.trim()) {
             ("", "") => None,
             (key, id) => {

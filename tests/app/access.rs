@@ -22,7 +22,8 @@ pub enum Access {
 /// filled with real records by [`fill`]: `{id}` an account, `{hero}` a draft hero,
 /// `{contact}` its contact, `{runner}`, `{run}`, `{mile}`, `{grant}` a shortlisted
 /// application, `{flag}` the mile's flag (with a recipient and an address),
-/// `{campaign}` the hero's family campaign, `{import}` and `{token}` and
+/// `{campaign}` the hero's family campaign, `{reflection}` a pending reflection on it, `{proposal}` an open proposal,
+/// `{number}` a mile number, `{import}` and `{token}` and
 /// `{photo}` ones that do not exist.
 pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/", "GET", Access::Public(200)),
@@ -40,6 +41,13 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/honor-roll/states", "GET", Access::Public(200)),
     ("/honor-roll/years", "GET", Access::Public(200)),
     ("/heroes/{hero}", "GET", Access::Public(404)),
+    ("/heroes/{hero}/videos/{number}", "GET", Access::Public(404)),
+    ("/heroes/{hero}/reflections", "POST", Access::Public(404)),
+    ("/heroes/{hero}/reflections/received", "GET", Access::Public(200)),
+    ("/propose", "GET POST", Access::Public(200)),
+    ("/propose/received", "GET", Access::Public(200)),
+    ("/sitemap.xml", "GET", Access::Public(200)),
+    ("/robots.txt", "GET", Access::Public(200)),
     ("/photos/{photo}", "GET", Access::Public(404)),
     ("/runs", "GET", Access::Public(200)),
     ("/runs.ics", "GET", Access::Public(200)),
@@ -90,6 +98,14 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/staff/grants/{grant}", "GET", Access::Staff),
     ("/staff/grants/{grant}/notes", "POST", Access::Staff),
     ("/staff/grants/{grant}/shortlist", "POST", Access::Staff),
+    ("/staff/reflections", "GET", Access::Staff),
+    ("/staff/reflections/{reflection}/approve", "POST", Access::Staff),
+    ("/staff/reflections/{reflection}/decline", "POST", Access::Staff),
+    ("/staff/reflections/{reflection}/hide", "POST", Access::Staff),
+    ("/staff/proposals", "GET", Access::Staff),
+    ("/staff/proposals/{proposal}/draft", "POST", Access::Staff),
+    ("/staff/proposals/{proposal}/edit", "POST", Access::Staff),
+    ("/staff/proposals/{proposal}/dismiss", "POST", Access::Staff),
     ("/staff/flags", "GET", Access::Staff),
     ("/staff/flags/{flag}", "GET", Access::Staff),
     ("/staff/flags/{flag}/note", "GET POST", Access::Staff),
@@ -209,6 +225,26 @@ pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
     .execute(&app.pool)
     .await
     .expect("flag");
+    let reflection = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into reflections (id, hero_id, author_name, body, submitted_at) values ($1, $2, 'Pat', 'Rest easy.', now())",
+    )
+    .bind(reflection)
+    .bind(hero)
+    .execute(&app.pool)
+    .await
+    .expect("reflection");
+    let proposal = uuid::Uuid::now_v7();
+    sqlx::query(
+        "insert into proposals (id, full_name, agency, region, service, end_of_watch, details, source, proposer_name,
+                                submitted_at)
+         values ($1, 'Lee Park', 'Moncton Police Force', 'CA-NB', 'police', '2019-05-05', 'Missing.', 'News', 'Pat',
+                 now())",
+    )
+    .bind(proposal)
+    .execute(&app.pool)
+    .await
+    .expect("proposal");
     move |path: &str| {
         path.replace("{id}", &target.to_string())
             .replace("{hero}", &hero.to_string())
@@ -223,6 +259,9 @@ pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
             .replace("{photo}", "nothing-here.jpg")
             .replace("{file}", "css/site.css")
             .replace("{campaign}", &campaign.to_string())
+            .replace("{number}", "1")
+            .replace("{reflection}", &reflection.to_string())
+            .replace("{proposal}", &proposal.to_string())
     }
 }
 
@@ -249,6 +288,8 @@ pub async fn snapshot(app: &TestApp) -> Vec<i64> {
         "select count(*) from flag_history",
         "select count(*) from campaigns",
         "select count(*) from campaigns where closed_at is not null or title <> 'Help the Smiths'",
+        "select count(*) from reflections where status <> 'pending'",
+        "select count(*) from proposals where status <> 'open'",
     ] {
         counts.push(app.count(sql).await);
     }

@@ -542,8 +542,17 @@ async fn a_script_typed_into_any_text_field_is_shown_escaped_everywhere(pool: Pg
     let (admin, _) = app.signed_in(Role::Admin).await;
     let visitor = app.browser();
 
-    // The public application form first: anyone can type into it.
-    let mut pages: Vec<String> = vec!["/grants/apply".into()];
+    let waiting: uuid::Uuid = sqlx::query_scalar("select id from heroes where full_name = 'Waiting Hero'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the waiting hero");
+    // The public forms first: anyone can type into them.
+    let mut pages: Vec<String> = vec![
+        "/grants/apply".into(),
+        format!("/heroes/{waiting}"),
+        "/propose".into(),
+        format!("/propose?hero={waiting}"),
+    ];
     pages.extend(
         ACCESS
             .iter()
@@ -554,7 +563,10 @@ async fn a_script_typed_into_any_text_field_is_shown_escaped_everywhere(pool: Pg
     );
     let mut submitted = 0;
     for page in &pages {
-        let browser = if page.starts_with("/grants/apply") {
+        let browser = if ["/grants/apply", "/heroes/", "/propose"]
+            .iter()
+            .any(|p| page.starts_with(p))
+        {
             &visitor
         } else {
             &admin
@@ -588,6 +600,8 @@ async fn a_script_typed_into_any_text_field_is_shown_escaped_everywhere(pool: Pg
         ("miles", "place"),
         ("grant_applications", "circumstances"),
         ("grant_notes", "body"),
+        ("reflections", "body"),
+        ("proposals", "details"),
         ("flags", "note_text"),
         ("users", "display_name"),
     ] {

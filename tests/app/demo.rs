@@ -31,6 +31,9 @@ async fn the_demo_loads_a_consistent_program_into_an_empty_database(pool: PgPool
         ("select count(*) from heroes where confirmed_at is not null", 310),
         ("select count(distinct (country, region)) from heroes", 53),
         ("select count(distinct service) from heroes", 6),
+        // Nobody served longer than the years since they turned 18.
+        ("select count(*) from heroes where years_of_service > age - 18", 0),
+        ("select count(*) from heroes where years_of_service is not null", 288),
         ("select count(distinct extract(year from end_of_watch)) from heroes", 34),
         // Numbers 1..230, no gaps, and the counter stands at the last one.
         (

@@ -259,3 +259,35 @@ async fn the_export_keeps_formula_like_names_as_plain_text(pool: PgPool) {
     assert_eq!(&row[0], "'=HYPERLINK(\"http://evil.example\")");
     assert_eq!(&row[2], "'@Agency");
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_bad_filter_keeps_the_page_and_the_form_with_the_message_beside_the_field(pool: PgPool) {
+    let app = seeded(pool).await;
+    let response = app.browser().get("/honor-roll?q=smith&year=twenty").await;
+    assert_eq!(response.status_code(), 400);
+    let html = response.text();
+    assert_eq!(
+        crate::helpers::text_of(&html, "year-error").as_deref(),
+        Some("The year must be between 1791 and 2026.")
+    );
+    assert!(html.contains("aria-describedby=\"year-error\""));
+    assert!(
+        html.contains("value=\"twenty\"") && html.contains("value=\"smith\""),
+        "what was typed is kept"
+    );
+    assert!(
+        html.contains("<details class=\"more-filters\" open>"),
+        "the filters open to show it"
+    );
+    assert!(page_text(&html).contains("Honor roll"));
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_results_come_before_the_folded_filters(pool: PgPool) {
+    let app = seeded(pool).await;
+    let html = app.browser().get("/honor-roll").await.text();
+    assert!(html.contains("<details class=\"more-filters\">"), "folded when unused");
+    let name_box = html.find("id=\"q\"").expect("the name box");
+    let first_filter = html.find("id=\"service\"").expect("the filters");
+    assert!(name_box < first_filter);
+}

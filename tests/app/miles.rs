@@ -81,7 +81,7 @@ async fn a_logged_mile_gets_the_next_number_and_shows_it(pool: PgPool) {
     let public = page_text(&app.browser().get(&format!("/heroes/{becerra}")).await.text());
     assert!(
         public.contains(
-            "Honored with mile 1,294 on 23 November 2026, run by Zechariah at Layer Elementary School track."
+            "Honored with mile 1,294, run by Zechariah on 23 November 2026 at Layer Elementary School track."
         ),
         "{public}"
     );

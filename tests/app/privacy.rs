@@ -1,7 +1,8 @@
 //! Nothing private reaches a public response: a marker goes into every private
 //! field, then every public page, feed and export is fetched and searched for it.
 //! Flags carry it too: the recipient's name and address, the note, who confirmed
-//! the delivery and why a flag came back.
+//! the delivery and why a flag came back. Reflections carry it while they wait
+//! for approval and once hidden.
 
 use sqlx::PgPool;
 
@@ -35,6 +36,12 @@ fn public_urls(hero: uuid::Uuid, draft: uuid::Uuid) -> Vec<String> {
         "/api/miles".into(),
         "/api/openapi.json".into(),
         "/feeds/miles.atom".into(),
+        "/sitemap.xml".into(),
+        "/robots.txt".into(),
+        format!("/heroes/{hero}/reflections/received"),
+        "/propose".into(),
+        format!("/propose?hero={hero}"),
+        "/propose/received".into(),
     ]
 }
 
@@ -113,6 +120,40 @@ pub async fn plant_markers(app: &TestApp, staff: &axum_test::TestServer) -> (uui
     ] {
         assert_eq!(post(staff, flag, action, form).await.status_code(), 303, "{action}");
     }
+    // A reflection is private until staff approve it: one waits, one was
+    // approved and then hidden at the family's request.
+    for _ in 0..2 {
+        let sent = app
+            .browser()
+            .post(&format!("/heroes/{hero}/reflections"))
+            .form(&[
+                ("author_name", format!("Name {MARKER}")),
+                ("place", format!("Place {MARKER}")),
+                ("body", format!("Words {MARKER}")),
+            ])
+            .await;
+        assert_eq!(sent.status_code(), 303);
+    }
+    let hidden: uuid::Uuid = sqlx::query_scalar("select id from reflections order by id limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .expect("a reflection");
+    for action in ["approve", "hide"] {
+        let response = staff.post(&format!("/staff/reflections/{hidden}/{action}")).await;
+        assert_eq!(response.status_code(), 303, "{action}");
+    }
+    // Proposals are never public, whatever they name.
+    let proposed = app
+        .browser()
+        .post("/propose")
+        .form(&[
+            ("hero_id", hero.to_string()),
+            ("details", format!("Details {MARKER}")),
+            ("source", format!("Source {MARKER}")),
+            ("proposer_name", format!("Name {MARKER}")),
+        ])
+        .await;
+    assert_eq!(proposed.status_code(), 303);
     (hero, draft, flag)
 }
 
