@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
-use super::honor_roll::RollRow;
 use super::roll_filter::{RollFilter, RollQuery, Sort};
 use super::search;
+use super::search::RollRow;
 use crate::heroes::model::Hero;
 use crate::state::AppState;
 use crate::web::PathIds;

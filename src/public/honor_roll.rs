@@ -7,46 +7,19 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use futures_util::TryStreamExt;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use super::roll_filter::{FilterError, PAGE_SIZE, RollFilter, RollQuery, Sort};
-use super::search::{self, Total};
+use super::search::{self, RollRow, Total};
 use crate::error::AppError;
-use crate::heroes::model::{Cause, Service};
+use crate::heroes::model::Service;
 use crate::heroes::regions::{Country, Region};
 use crate::state::AppState;
 use crate::vocab::numbers::with_commas;
 use crate::web::export::{CsvSink, ExportStopped, log_stopped, spreadsheet_cell};
 use crate::web::{Layout, render, render_status};
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct RollRow {
-    pub id: Uuid,
-    pub full_name: String,
-    pub rank_title: String,
-    pub agency: String,
-    pub agency_city: String,
-    pub country: String,
-    pub region: String,
-    pub service: Service,
-    pub end_of_watch: NaiveDate,
-    pub cause: Cause,
-    pub age: Option<i16>,
-    pub years_of_service: Option<i16>,
-    pub sort_name: String,
-    pub score: f32,
-    /// How many heroes the search matched, up to its cap (0 when not searching).
-    pub matches: i64,
-}
-
-impl RollRow {
-    pub fn region_name(&self) -> &'static str {
-        Region::name_of(&self.country, &self.region)
-    }
-}
 
 pub fn parse_filter(state: &AppState, query: &RollQuery) -> Result<RollFilter, AppError> {
     RollFilter::parse(query, state.today().year()).map_err(AppError::BadRequest)

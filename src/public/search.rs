@@ -18,12 +18,42 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use uuid::Uuid;
 
-use super::honor_roll::RollRow;
 use super::roll_filter::RollFilter;
 use super::spelling::one_edit_away;
+use crate::heroes::model::{Cause, Service};
+use crate::heroes::regions::Region;
+
+/// A hero as the honor roll, its export and the JSON API list them.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RollRow {
+    pub id: Uuid,
+    pub full_name: String,
+    pub rank_title: String,
+    pub agency: String,
+    pub agency_city: String,
+    pub country: String,
+    pub region: String,
+    pub service: Service,
+    pub end_of_watch: NaiveDate,
+    pub cause: Cause,
+    pub age: Option<i16>,
+    pub years_of_service: Option<i16>,
+    pub sort_name: String,
+    pub score: f32,
+    /// How many heroes the search matched, up to its cap (0 when not searching).
+    pub matches: i64,
+}
+
+impl RollRow {
+    pub fn region_name(&self) -> &'static str {
+        Region::name_of(&self.country, &self.region)
+    }
+}
 
 /// A search ranks at most this many matches (those with the newest end of watch).
 pub const SEARCH_CAP: i64 = 500;
