@@ -18,6 +18,7 @@ use super::second_factor::recent_or_code;
 use super::session::{Staff, factor_proven_at, sign_in};
 use crate::audit::{self, Event};
 use crate::error::AppError;
+use crate::messages::letters::SecurityNotice;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
@@ -89,6 +90,12 @@ pub async fn submit(
     let hash = state.hasher.hash(&password).await?;
     let mut tx = state.pool.begin().await?;
     let epoch = queries::set_password(&mut *tx, user.id, &hash, now).await?;
+    let notice = SecurityNotice {
+        to: user.email.clone(),
+        name: user.display_name.clone(),
+        what: "Your password was changed.",
+    };
+    crate::messages::queue(&mut tx, &notice, now).await?;
     audit::record(
         &mut *tx,
         Event {
