@@ -15,6 +15,7 @@ use super::queries;
 use super::reauth::Purpose;
 use super::session::{Staff, factor_proven_at, sign_in};
 use crate::error::AppError;
+use crate::messages::letters::SecurityNotice;
 use crate::web::forms::FormErrors;
 use crate::web::{Layout, render, render_status};
 
@@ -77,6 +78,12 @@ pub async fn submit(mut act: Acting<Staff>, Form(form): Form<PasswordForm>) -> R
     let hash = act.state.hasher.hash(&password).await?;
     let mut tx = act.state.pool.begin().await?;
     let epoch = queries::set_password(&mut *tx, user.id, &hash, now).await?;
+    let notice = SecurityNotice {
+        to: user.email.clone(),
+        name: user.display_name.clone(),
+        what: "Your password was changed.",
+    };
+    crate::messages::queue(&mut tx, &notice, now).await?;
     let change = Change {
         action: "account.password_changed",
         entity_type: "account",

@@ -72,3 +72,44 @@ impl Letter for PasswordLink {
         PasswordLinkHtml { m: self }.render()
     }
 }
+
+/// A notice to an account's owner that something about their sign-in changed,
+/// so that a change they did not make does not go unnoticed.
+pub struct SecurityNotice {
+    pub to: String,
+    pub name: String,
+    /// What happened, as a sentence ("Your password was changed.").
+    pub what: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "messages/security_notice.txt")]
+struct SecurityNoticeText<'a> {
+    m: &'a SecurityNotice,
+}
+
+#[derive(Template)]
+#[template(path = "messages/security_notice.html")]
+struct SecurityNoticeHtml<'a> {
+    m: &'a SecurityNotice,
+}
+
+impl Letter for SecurityNotice {
+    const KIND: &'static str = "security notice";
+
+    fn to(&self) -> &str {
+        &self.to
+    }
+
+    fn subject(&self) -> String {
+        "Your Honor Mile account changed".into()
+    }
+
+    fn text(&self) -> askama::Result<String> {
+        SecurityNoticeText { m: self }.render()
+    }
+
+    fn html(&self) -> askama::Result<String> {
+        SecurityNoticeHtml { m: self }.render()
+    }
+}

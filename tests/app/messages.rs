@@ -294,3 +294,41 @@ async fn check_names_a_mail_setting_that_is_wrong_or_a_server_that_does_not_answ
         .expect("check ran");
     assert!(ok, "{said}");
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn changing_ones_password_emails_a_notice_to_the_owner_and_a_wrong_try_does_not(pool: PgPool) {
+    let sink = SmtpSink::start().await;
+    let (app, mailer) = app_with_mail(pool, &sink).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let wrong = staff
+        .post("/account/password")
+        .form(&[
+            ("current", "not it at all"),
+            ("password", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ])
+        .await;
+    assert_eq!(wrong.status_code(), 422);
+    assert_eq!(
+        app.count("select count(*) from outbox").await,
+        0,
+        "nothing changed, nothing written"
+    );
+    let changed = staff
+        .post("/account/password")
+        .form(&[
+            ("current", crate::helpers::PASSWORD),
+            ("password", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ])
+        .await;
+    assert_eq!(changed.status_code(), 303);
+    send_all(&app, &mailer).await;
+    let mail = sink.to("staff@example.org");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        mail[0].header("Subject").as_deref(),
+        Some("Your Honor Mile account changed")
+    );
+    assert!(mail[0].text().contains("Your password was changed."));
+}
