@@ -7,7 +7,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use sqlx::PgExecutor;
@@ -78,9 +78,13 @@ struct HeroPage {
 }
 
 pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): PathId) -> Result<Response, AppError> {
-    let (hero, honors, campaign) = find_public(&state.read, id, state.today())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some((hero, honors, campaign)) = find_public(&state.read, id, state.today()).await? else {
+        // A duplicate merged away: its address leads to the kept record.
+        return match crate::heroes::lifecycle_queries::redirect_of(&state.read, id).await? {
+            Some(kept) => Ok(axum::response::Redirect::permanent(&format!("/heroes/{kept}")).into_response()),
+            None => Err(AppError::NotFound),
+        };
+    };
     render(&HeroPage {
         layout,
         hero,
