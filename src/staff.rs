@@ -62,8 +62,8 @@ async fn anniversaries(pool: &sqlx::PgPool, today: chrono::NaiveDate) -> sqlx::R
 }
 
 impl DashboardPage {
-    fn waited(&self, hero: &BacklogHero) -> i64 {
-        (self.today - hero.end_of_watch).num_days()
+    fn waited(&self, hero: &BacklogHero) -> String {
+        crate::vocab::dates::span_in_words(hero.end_of_watch, self.today)
     }
 }
 

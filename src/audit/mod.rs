@@ -4,6 +4,7 @@
 
 pub mod queries;
 pub mod routes;
+pub mod words;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;

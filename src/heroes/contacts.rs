@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::contact_model::{self as model, ContactForm, ContactKind};
 use super::contact_queries as queries;
+use super::lifecycle::ConfirmPage;
 use super::model::Hero;
 use super::queries as heroes;
 use super::records::OfHero;
@@ -119,6 +120,32 @@ pub async fn save(act: Acting<Staff>, path: OfHero, Form(form): Form<ContactForm
     let to = format!("/staff/heroes/{}#contacts", hero.id);
     act.commit(tx, change, format!("Contact {} saved.", input.name), &to)
         .await
+}
+
+/// Removing a contact is asked for on a page of its own: a family's only
+/// address is not lost to a stray tap.
+pub async fn delete_form(
+    Staff(_): Staff,
+    layout: Layout,
+    State(state): State<AppState>,
+    path: OfHero,
+) -> Result<Response, AppError> {
+    let contact_id = path.record()?;
+    let hero = heroes::find(&state.pool, path.hero).await?.ok_or(AppError::NotFound)?;
+    let contact = queries::find(&state.pool, hero.id, contact_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut page = ConfirmPage::for_hero(layout, &hero, format!("Remove {}", contact.name), "");
+    page.action = format!("/staff/heroes/{}/contacts/{contact_id}/delete", hero.id);
+    page.back = format!("/staff/heroes/{}#contacts", hero.id);
+    page.explanation = vec![format!(
+        "{} ({}) and their phone, email and address are removed from {}'s record. Flags already sent keep the address they were sent to.",
+        contact.name,
+        contact.kind.label(),
+        hero.full_name
+    )];
+    page.button = format!("Remove {}", contact.name);
+    render(&page)
 }
 
 pub async fn delete(act: Acting<Staff>, path: OfHero) -> Result<Response, AppError> {

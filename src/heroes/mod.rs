@@ -11,6 +11,8 @@ pub mod contacts;
 pub mod import;
 pub mod import_queries;
 pub mod import_run;
+pub mod lifecycle;
+pub mod lifecycle_queries;
 pub mod model;
 pub mod photos;
 pub mod queries;
@@ -47,7 +49,22 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/heroes/{id}/contacts/new", get(contacts::new_form))
         .route("/staff/heroes/{id}/contacts/{contact}", post(contacts::save))
         .route("/staff/heroes/{id}/contacts/{contact}/edit", get(contacts::edit_form))
-        .route("/staff/heroes/{id}/contacts/{contact}/delete", post(contacts::delete))
+        .route(
+            "/staff/heroes/{id}/contacts/{contact}/delete",
+            get(contacts::delete_form).post(contacts::delete),
+        )
+        .route(
+            "/staff/heroes/{id}/unpublish",
+            get(lifecycle::unpublish_form).post(lifecycle::unpublish),
+        )
+        .route(
+            "/staff/heroes/{id}/delete",
+            get(lifecycle::delete_form).post(lifecycle::delete),
+        )
+        .route(
+            "/staff/heroes/{id}/merge",
+            get(lifecycle::merge_form).post(lifecycle::merge),
+        )
         .route("/staff/heroes/{id}/campaigns", post(campaigns::save))
         .route("/staff/heroes/{id}/campaigns/new", get(campaigns::new_form))
         .route("/staff/heroes/{id}/campaigns/{campaign}", post(campaigns::save))

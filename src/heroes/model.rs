@@ -335,7 +335,18 @@ impl HeroInput {
             Some((country, region)) if form.country.trim().is_empty() => (country, region),
             _ => (form.country.as_str(), form.region.as_str()),
         };
-        let country = e.check("region", Country::parse(country_text));
+        // The staff form has one field for both: an empty one asks for the state.
+        let one_field = form.country.trim().is_empty();
+        let country = e.check(
+            "region",
+            Country::parse(country_text).map_err(|message| {
+                if one_field {
+                    "Choose a state or province.".to_string()
+                } else {
+                    message
+                }
+            }),
+        );
         let region = country.and_then(|c| e.check("region", Region::parse(c, region_text)));
         let service = e.check("service", Service::parse(&form.service));
         let end_of_watch = e.check("end_of_watch", past_date(&form.end_of_watch, "End of watch", today));

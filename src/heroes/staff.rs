@@ -22,6 +22,7 @@ use super::regions::Country;
 use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
+use crate::runs::ledger_queries::HeroRuns;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, plain_text};
 use crate::web::{Layout, PathId, render, render_status};
@@ -228,6 +229,7 @@ struct ShowPage {
     today: NaiveDate,
     confirm_error: Option<String>,
     source: String,
+    runs: HeroRuns,
 }
 
 pub async fn show(
@@ -246,6 +248,7 @@ pub async fn show(
         today: state.today(),
         confirm_error: None,
         source: String::new(),
+        runs: HeroRuns::load(&state.pool, id).await?,
     })
 }
 
@@ -275,6 +278,7 @@ pub async fn confirm(
                 today: state.today(),
                 confirm_error: Some(message),
                 source: form.source,
+                runs: HeroRuns::load(&state.pool, id).await?,
             };
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }

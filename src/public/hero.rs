@@ -8,7 +8,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use sqlx::PgExecutor;
@@ -116,9 +116,13 @@ pub struct ReflectionAnswer {
 /// The hero page, with the reflection form in the state `answer` leaves it.
 pub async fn show(layout: Layout, state: &AppState, id: Uuid, answer: ReflectionAnswer) -> Result<Response, AppError> {
     let state = state.clone().for_viewer(layout.user.is_some());
-    let (hero, honors, campaign) = find_public(&state.read, id, state.today())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some((hero, honors, campaign)) = find_public(&state.read, id, state.today()).await? else {
+        // A duplicate merged away: its address leads to the kept record.
+        return match crate::heroes::lifecycle_queries::redirect_of(&state.read, id).await? {
+            Some(kept) => Ok(axum::response::Redirect::permanent(&format!("/heroes/{kept}")).into_response()),
+            None => Err(AppError::NotFound),
+        };
+    };
     let base = state.config.base_url();
     let share = ShareTags::for_hero(&hero, honors.first().map(|h| h.number.as_str()), &base);
     let reflections = reflections::shown_for(&state.read, id, SHOWN_REFLECTIONS).await?;

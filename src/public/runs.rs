@@ -6,7 +6,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
 use icalendar::{CalendarDateTime, Component, EventLike};
 use uuid::Uuid;
 
@@ -23,9 +24,30 @@ pub struct UpcomingRun {
     pub livestream_url: String,
     /// Confirmed heroes only, as "id|name" pairs.
     pub heroes: Vec<String>,
+    /// The place's zone (the program's for runs saved before zones were kept).
+    pub time_zone: String,
+    /// Counts reschedules: the calendar's SEQUENCE.
+    pub sequence: i32,
 }
 
 impl UpcomingRun {
+    fn zone(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(Tz::UTC)
+    }
+
+    /// The start as a moment: the wall-clock time in the place's zone.
+    fn starts_at(&self) -> Option<DateTime<Utc>> {
+        let local = self.run_date.and_time(self.start_time?);
+        let at = local.and_local_timezone(self.zone()).earliest()?;
+        Some(at.with_timezone(&Utc))
+    }
+
+    /// "6:00 PM CST": the time where the run happens, with its zone.
+    pub fn time(&self) -> Option<String> {
+        let at = self.starts_at()?.with_timezone(&self.zone());
+        Some(at.format("%-I:%M %p %Z").to_string())
+    }
+
     /// (id, name) of each hero the run honours.
     pub fn hero_links(&self) -> Vec<(&str, &str)> {
         self.heroes.iter().filter_map(|h| h.split_once('|')).collect()
@@ -44,6 +66,7 @@ pub async fn upcoming(state: &AppState, limit: i64) -> sqlx::Result<Vec<Upcoming
     sqlx::query_as!(
         UpcomingRun,
         r#"select r.id, r.run_date, r.start_time, r.place, r.route, r.livestream_url,
+                  coalesce(r.time_zone, $3) as "time_zone!", r.sequence,
                   array(select h.id::text || '|' || h.full_name from run_heroes rh join heroes h on h.id = rh.hero_id
                         where rh.run_id = r.id and h.confirmed_at is not null order by h.full_name) as "heroes!"
            from runs r
@@ -51,7 +74,8 @@ pub async fn upcoming(state: &AppState, limit: i64) -> sqlx::Result<Vec<Upcoming
            order by r.run_date, r.start_time
            limit $2"#,
         state.today(),
-        limit
+        limit,
+        state.config.time_zone.name()
     )
     .fetch_all(&state.read)
     .await
@@ -73,7 +97,6 @@ pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Respo
 pub async fn calendar(State(state): State<AppState>) -> Result<Response, AppError> {
     let runs = upcoming(&state, 500).await?;
     let host = state.config.public_url.host_str().unwrap_or("honormile").to_string();
-    let tz = state.config.time_zone.name().to_string();
     let mut calendar = icalendar::Calendar::new();
     calendar.name("Honor Mile runs");
     for run in &runs {
@@ -98,23 +121,19 @@ pub async fn calendar(State(state): State<AppState>) -> Result<Response, AppErro
         if !description.is_empty() {
             event.description(description.trim_end());
         }
-        match run.start_time {
-            Some(time) => {
-                let start = run.run_date.and_time(time);
+        // UTC with the offset of the place's zone on that day: every calendar
+        // app reads it right without the zone's rules in the feed.
+        match run.starts_at() {
+            Some(start) => {
                 event
-                    .starts(CalendarDateTime::WithTimezone {
-                        date_time: start,
-                        tzid: tz.clone(),
-                    })
-                    .ends(CalendarDateTime::WithTimezone {
-                        date_time: start + chrono::Duration::hours(1),
-                        tzid: tz.clone(),
-                    });
+                    .starts(CalendarDateTime::Utc(start))
+                    .ends(CalendarDateTime::Utc(start + chrono::Duration::hours(1)));
             }
             None => {
                 event.all_day(run.run_date);
             }
         }
+        event.sequence(u32::try_from(run.sequence).unwrap_or(0));
         calendar.push(event.done());
     }
     let mut response = calendar.done().to_string().into_response();

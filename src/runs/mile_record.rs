@@ -28,6 +28,7 @@ struct MilePage {
     mile: Mile,
     corrections: Vec<Correction>,
     void_error: Option<String>,
+    zone: chrono_tz::Tz,
 }
 
 impl MilePage {
@@ -39,6 +40,13 @@ impl MilePage {
     }
     fn duration(&self) -> String {
         Duration(self.mile.duration_seconds).display()
+    }
+    /// In the program's zone, as the audit trail shows times.
+    fn corrected_when(&self, c: &Correction) -> String {
+        c.corrected_at
+            .with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string()
     }
 }
 
@@ -55,6 +63,7 @@ pub async fn show(
         mile,
         corrections,
         void_error: None,
+        zone: state.config.time_zone,
     })
 }
 
@@ -202,6 +211,7 @@ pub async fn void(act: Acting<Staff>, PathId(id): PathId, Form(form): Form<Reaso
                 mile,
                 corrections,
                 void_error: Some(message),
+                zone: state.config.time_zone,
             };
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }

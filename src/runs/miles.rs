@@ -98,8 +98,9 @@ pub async fn new_form(
     })
 }
 
-/// Today's date, the run's (or the usual) place and runner, seven laps, every
-/// ceremony step ticked: at the track, only the time is left to type.
+/// Today's date, the run's (or the usual) place and runner, seven laps: at the
+/// track, only the time is left to type. The ceremony starts unticked, so what
+/// is saved is what was done (one box ticks all five).
 async fn prefilled(
     state: &AppState,
     me: &SessionUser,
@@ -116,7 +117,6 @@ async fn prefilled(
     // Only a runner who may still run is put forward (not one who stopped or aged out).
     let this_year = state.today().year();
     let may_run = |id: &Uuid| runners.iter().any(|r| r.id == *id && r.can_run(this_year));
-    let tick = Some("on".to_string());
     Ok(MileForm {
         form_key: Uuid::new_v4().to_string(),
         hero_id: hero.map(|h| h.id.to_string()).unwrap_or_default(),
@@ -133,11 +133,7 @@ async fn prefilled(
             .or(last.map(|l| l.place))
             .unwrap_or_default(),
         laps: "7".into(),
-        briefing: tick.clone(),
-        prayer_before: tick.clone(),
-        flag_carried: tick.clone(),
-        prayer_after: tick.clone(),
-        moment_of_silence: tick,
+
         ..MileForm::default()
     })
 }

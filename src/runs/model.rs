@@ -2,6 +2,7 @@
 //! the queries trust (a duration, a lap count, a link).
 
 use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -35,7 +36,7 @@ impl Duration {
     pub fn parse(value: &str) -> Result<Duration, String> {
         let value = value.trim();
         if value.is_empty() {
-            return Err("Duration is required, like 8:15 for 8 minutes 15 seconds.".into());
+            return Err("Time is required, like 8:15 for 8 minutes 15 seconds.".into());
         }
         let parts: Vec<&str> = value.split(':').collect();
         let numbers: Option<Vec<i64>> = parts
@@ -50,12 +51,12 @@ impl Duration {
             }
             _ => None,
         }
-        .ok_or_else(|| "Write the duration like 8:15 (minutes:seconds) or 1:02:30.".to_string())?;
+        .ok_or_else(|| "Write the time like 8:15 (minutes:seconds) or 1:02:30.".to_string())?;
         if seconds == 0 {
-            return Err("A duration of zero is not a run.".into());
+            return Err("A time of zero is not a run.".into());
         }
         if seconds > 86_400 {
-            return Err("A duration over a day is not one mile; check the number.".into());
+            return Err("A time over a day is not one mile; check the number.".into());
         }
         Ok(Duration(i32::try_from(seconds).unwrap_or(86_400)))
     }
@@ -101,6 +102,8 @@ pub struct MileForm {
     pub flag_carried: Option<String>,
     pub prayer_after: Option<String>,
     pub moment_of_silence: Option<String>,
+    /// The shortcut: every step of the ceremony was done.
+    pub all_five: Option<String>,
     /// Staff confirm on purpose that a hero who has a mile gets another.
     pub second_mile: Option<String>,
     /// Only for corrections.
@@ -166,20 +169,23 @@ impl MileDetails {
                 Some(duration),
                 Some(weather),
                 Some(video_url),
-            ) if e.is_empty() => Ok(MileDetails {
-                runner_id,
-                run_date,
-                place,
-                laps,
-                duration,
-                weather,
-                video_url,
-                briefing: form.briefing.is_some(),
-                prayer_before: form.prayer_before.is_some(),
-                flag_carried: form.flag_carried.is_some(),
-                prayer_after: form.prayer_after.is_some(),
-                moment_of_silence: form.moment_of_silence.is_some(),
-            }),
+            ) if e.is_empty() => {
+                let all = form.all_five.is_some();
+                Ok(MileDetails {
+                    runner_id,
+                    run_date,
+                    place,
+                    laps,
+                    duration,
+                    weather,
+                    video_url,
+                    briefing: all || form.briefing.is_some(),
+                    prayer_before: all || form.prayer_before.is_some(),
+                    flag_carried: all || form.flag_carried.is_some(),
+                    prayer_after: all || form.prayer_after.is_some(),
+                    moment_of_silence: all || form.moment_of_silence.is_some(),
+                })
+            }
             _ => Err(e),
         }
     }
@@ -196,6 +202,29 @@ pub struct RunForm {
     pub escort_agency: String,
     pub participants: String,
     pub livestream_url: String,
+    /// An IANA zone name; empty means the program's own zone.
+    pub time_zone: String,
+}
+
+/// The zones a run is most often in (the form's list), east to west.
+pub const ZONES: [(&str, &str); 12] = [
+    ("America/St_Johns", "Newfoundland"),
+    ("America/Halifax", "Atlantic (Halifax)"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico)"),
+    ("America/New_York", "Eastern (New York, Toronto)"),
+    ("America/Chicago", "Central (Chicago, Winnipeg)"),
+    ("America/Regina", "Saskatchewan"),
+    ("America/Denver", "Mountain (Denver, Edmonton)"),
+    ("America/Phoenix", "Arizona"),
+    ("America/Los_Angeles", "Pacific (Los Angeles, Vancouver)"),
+    ("America/Anchorage", "Alaska"),
+    ("Pacific/Honolulu", "Hawaii"),
+    ("Pacific/Guam", "Guam"),
+];
+
+/// Whether the form's list holds this zone (another valid one is shown as itself).
+pub fn zone_listed(zone: impl AsRef<str>) -> bool {
+    ZONES.iter().any(|(z, _)| *z == zone.as_ref())
 }
 
 pub struct RunDetails {
@@ -206,11 +235,21 @@ pub struct RunDetails {
     pub escort_agency: String,
     pub participants: String,
     pub livestream_url: String,
+    pub time_zone: Tz,
 }
 
 impl RunDetails {
-    pub fn parse(form: &RunForm) -> Result<RunDetails, FormErrors> {
+    /// `program` is the zone a form without one means.
+    pub fn parse(form: &RunForm, program: Tz) -> Result<RunDetails, FormErrors> {
         let mut e = FormErrors::default();
+        let time_zone = match form.time_zone.trim() {
+            "" => Some(program),
+            zone => e.check(
+                "time_zone",
+                zone.parse::<Tz>()
+                    .map_err(|_| "Choose the time zone of the place from the list.".to_string()),
+            ),
+        };
         let run_date = e.check("run_date", parse_date(&form.run_date, "Date"));
         let start_time = match form.start_time.trim() {
             "" => Some(None),
@@ -240,6 +279,7 @@ impl RunDetails {
             escort_agency,
             participants,
             livestream_url,
+            time_zone,
         ) {
             (
                 Some(run_date),
@@ -249,6 +289,7 @@ impl RunDetails {
                 Some(escort_agency),
                 Some(participants),
                 Some(livestream_url),
+                Some(time_zone),
             ) if e.is_empty() => Ok(RunDetails {
                 run_date,
                 start_time,
@@ -257,6 +298,7 @@ impl RunDetails {
                 escort_agency,
                 participants,
                 livestream_url,
+                time_zone,
             }),
             _ => Err(e),
         }

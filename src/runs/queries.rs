@@ -2,6 +2,7 @@
 //! miles themselves are in `mile_queries`).
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
@@ -91,13 +92,54 @@ pub struct Run {
     pub status: RunStatus,
     pub cancel_reason: Option<String>,
     pub completed_on: Option<NaiveDate>,
+    /// The place's zone; `None` for runs saved before zones were kept.
+    pub time_zone: Option<String>,
+    /// How many times the run was rescheduled (the calendar feed's SEQUENCE).
+    pub sequence: i32,
+}
+
+impl Run {
+    /// The zone the run's time is read in: its own, or the program's.
+    pub fn zone(&self, program: impl std::borrow::Borrow<Tz>) -> Tz {
+        self.time_zone
+            .as_deref()
+            .and_then(|z| z.parse().ok())
+            .unwrap_or(*program.borrow())
+    }
+
+    /// "Friday 4 December 2026 at 18:00 CST": the date, and the time where the
+    /// run happens with its zone's abbreviation.
+    pub fn when(&self, program: impl std::borrow::Borrow<Tz>) -> String {
+        let day = self.run_date.format("%A %-d %B %Y");
+        match self.start_time {
+            Some(time) => format!("{day} at {}", local_time(self.run_date, time, self.zone(program))),
+            None => day.to_string(),
+        }
+    }
+}
+
+/// What `Run::when` says of details about to be saved.
+pub fn local_time_of(run: &RunDetails) -> String {
+    let day = run.run_date.format("%A %-d %B %Y");
+    match run.start_time {
+        Some(time) => format!("{day} at {}", local_time(run.run_date, time, run.time_zone)),
+        None => day.to_string(),
+    }
+}
+
+/// "18:00 CST": a wall-clock time with its zone's abbreviation on that day.
+pub fn local_time(date: NaiveDate, time: NaiveTime, zone: Tz) -> String {
+    match date.and_time(time).and_local_timezone(zone).earliest() {
+        Some(at) => at.format("%H:%M %Z").to_string(),
+        None => format!("{} ({})", time.format("%H:%M"), zone.name()),
+    }
 }
 
 pub async fn find_run(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Run>> {
     sqlx::query_as!(
         Run,
         r#"select id, run_date, start_time, place, route, escort_agency, participants, livestream_url,
-                  status as "status: RunStatus", cancel_reason, completed_on
+                  status as "status: RunStatus", cancel_reason, completed_on, time_zone, sequence
            from runs where id = $1"#,
         id
     )
@@ -115,7 +157,7 @@ pub async fn runs_around(
     sqlx::query_as!(
         Run,
         r#"select id, run_date, start_time, place, route, escort_agency, participants, livestream_url,
-                  status as "status: RunStatus", cancel_reason, completed_on
+                  status as "status: RunStatus", cancel_reason, completed_on, time_zone, sequence
            from runs
            where case when $2 then run_date >= $1 else run_date < $1 end
            order by case when $2 then run_date end, case when not $2 then run_date end desc, start_time
@@ -139,8 +181,8 @@ pub async fn insert_run(
     let id = Uuid::now_v7();
     sqlx::query!(
         "insert into runs (id, run_date, start_time, place, route, escort_agency, participants, livestream_url,
-                           created_at, created_by, updated_at, updated_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10)",
+                           time_zone, created_at, created_by, updated_at, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, $10, $9, $10)",
         id,
         run.run_date,
         run.start_time,
@@ -150,7 +192,8 @@ pub async fn insert_run(
         run.participants,
         run.livestream_url,
         now,
-        actor
+        actor,
+        run.time_zone.name()
     )
     .execute(&mut *conn)
     .await?;
@@ -289,6 +332,37 @@ pub async fn cancel_run(
          where id = $1 and status = 'scheduled'",
         id,
         reason,
+        now,
+        actor
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Changes a scheduled run's details and counts the reschedule; `false` when it
+/// is not scheduled (any more). Its id, and so its calendar UID, stays.
+pub async fn update_run(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    run: &RunDetails,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update runs set run_date = $2, start_time = $3, place = $4, route = $5, escort_agency = $6,
+                participants = $7, livestream_url = $8, time_zone = $9, sequence = sequence + 1,
+                updated_at = $10, updated_by = $11
+         where id = $1 and status = 'scheduled'",
+        id,
+        run.run_date,
+        run.start_time,
+        run.place,
+        run.route,
+        run.escort_agency,
+        run.participants,
+        run.livestream_url,
+        run.time_zone.name(),
         now,
         actor
     )

@@ -9,6 +9,7 @@ use axum::response::Response;
 use axum_extra::extract::Form;
 use axum_extra::extract::Query;
 use chrono::Datelike;
+use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -29,6 +30,7 @@ struct ListPage {
     layout: Layout,
     upcoming: Vec<Run>,
     recent: Vec<Run>,
+    zone: Tz,
 }
 
 pub async fn list(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
@@ -39,6 +41,7 @@ pub async fn list(Staff(_): Staff, layout: Layout, State(state): State<AppState>
         layout,
         upcoming,
         recent,
+        zone: state.config.time_zone,
     })
 }
 
@@ -53,6 +56,7 @@ pub struct ScheduleForm {
     escort_agency: String,
     participants: String,
     livestream_url: String,
+    time_zone: String,
     hero: Vec<String>,
     runner: Vec<String>,
 }
@@ -67,6 +71,7 @@ impl ScheduleForm {
             escort_agency: self.escort_agency.clone(),
             participants: self.participants.clone(),
             livestream_url: self.livestream_url.clone(),
+            time_zone: self.time_zone.clone(),
         }
     }
 }
@@ -100,6 +105,9 @@ pub async fn new_form(
     if form.run_date.is_empty() {
         form.run_date = state.today().to_string();
     }
+    if form.time_zone.is_empty() {
+        form.time_zone = state.config.time_zone.name().to_string();
+    }
     render(&NewPage {
         layout,
         backlog: queries::backlog(&state.pool, 200).await?,
@@ -113,7 +121,9 @@ pub async fn new_form(
 pub async fn create(act: Acting<Staff>, Form(form): Form<ScheduleForm>) -> Result<Response, AppError> {
     let state = &act.state;
     let mut errors = FormErrors::default();
-    let details = RunDetails::parse(&form.run_form()).map_err(|e| errors = e).ok();
+    let details = RunDetails::parse(&form.run_form(), state.config.time_zone)
+        .map_err(|e| errors = e)
+        .ok();
     let heroes: Vec<Uuid> = form.hero.iter().filter_map(|h| h.parse().ok()).collect();
     let runners: Vec<Uuid> = form.runner.iter().filter_map(|r| r.parse().ok()).collect();
     if heroes.is_empty() || heroes.len() != form.hero.len() {
@@ -162,6 +172,7 @@ struct ShowPage {
     heroes: Vec<RunHero>,
     runners: Vec<String>,
     cancel_error: Option<String>,
+    zone: Tz,
 }
 
 impl ShowPage {
@@ -185,6 +196,7 @@ pub async fn show(
         heroes,
         runners,
         cancel_error: None,
+        zone: state.config.time_zone,
     })
 }
 
@@ -206,6 +218,7 @@ pub async fn cancel(
                 heroes,
                 runners,
                 cancel_error: Some(message),
+                zone: state.config.time_zone,
             };
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
@@ -235,8 +248,8 @@ struct BacklogPage {
 }
 
 impl BacklogPage {
-    fn waited(&self, hero: &BacklogHero) -> i64 {
-        (self.today - hero.end_of_watch).num_days()
+    fn waited(&self, hero: &BacklogHero) -> String {
+        crate::vocab::dates::span_in_words(hero.end_of_watch, self.today)
     }
 }
 

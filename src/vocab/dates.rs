@@ -4,7 +4,7 @@
 //! outside a sane window is refused here, as the visitor's mistake, before
 //! either of them sees it.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// The earliest date anything in the program can be about: the first
 /// line-of-duty deaths on the memorial rolls are from the 1790s.
@@ -50,6 +50,24 @@ pub fn parse_date(value: &str, label: &str) -> Result<NaiveDate, String> {
     Ok(date)
 }
 
+/// How long from `from` to `to`, as people say it: "33 years, 9 months",
+/// "2 months", "12 days" (days only under a month).
+pub fn span_in_words(from: NaiveDate, to: NaiveDate) -> String {
+    let plural = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let mut months = i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
+    if to.day() < from.day() {
+        months -= 1;
+    }
+    if months < 1 {
+        return plural((to - from).num_days().max(0), "day");
+    }
+    match (months / 12, months % 12) {
+        (0, m) => plural(m, "month"),
+        (y, 0) => plural(y, "year"),
+        (y, m) => format!("{}, {}", plural(y, "year"), plural(m, "month")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +92,15 @@ mod tests {
             assert!(parse_date(bad, "Date").is_err(), "{bad}");
         }
         assert_eq!(parse_date("", "End of watch"), Err("End of watch is required.".into()));
+    }
+
+    #[test]
+    fn a_long_wait_reads_in_years_and_months() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(EARLIEST);
+        assert_eq!(span_in_words(day(1993, 2, 14), day(2026, 11, 23)), "33 years, 9 months");
+        assert_eq!(span_in_words(day(2025, 11, 23), day(2026, 11, 23)), "1 year");
+        assert_eq!(span_in_words(day(2026, 9, 24), day(2026, 11, 23)), "1 month");
+        assert_eq!(span_in_words(day(2026, 11, 11), day(2026, 11, 23)), "12 days");
+        assert_eq!(span_in_words(day(2026, 11, 23), day(2026, 11, 23)), "0 days");
     }
 }

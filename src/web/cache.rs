@@ -259,9 +259,21 @@ fn copy_of(uri: &Uri, headers: &HeaderMap) -> Request {
     request
 }
 
+/// Put in a response's extensions by a change that takes something off the
+/// public side (a hero unpublished or merged away): every kept page is dropped,
+/// so no reader is served the old page, even for the few seconds it stays fresh.
+#[derive(Clone, Copy, Debug)]
+pub struct ForgetPublicPages;
+
 pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     let Some(entries) = cache.entries.clone().filter(|_| public_get(&request)) else {
-        return next.run(request).await;
+        let response = next.run(request).await;
+        if let Some(entries) = &cache.entries
+            && response.extensions().get::<ForgetPublicPages>().is_some()
+        {
+            entries.invalidate_all();
+        }
+        return response;
     };
     let cookies = cookies(&request);
     if !cookies.is_empty() && (cache.live_session)(cookies).await {

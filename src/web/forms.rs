@@ -22,6 +22,11 @@ impl FormErrors {
         self.0.values().map(String::as_str)
     }
 
+    /// Each field with its message, for the summary at the top of a form.
+    pub fn all(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(field, message)| (*field, message.as_str()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -69,5 +74,10 @@ impl ReasonForm {
     /// The reason given: required, at most 500 characters of plain text.
     pub fn reason(&self) -> Result<String, String> {
         plain_text(&self.reason, "Reason", 500, true)
+    }
+
+    /// What was typed, to show it again beside its mistake.
+    pub fn reason_typed(&self) -> &str {
+        &self.reason
     }
 }

@@ -23,6 +23,10 @@ async fn sign_ins_and_account_changes_are_in_the_trail(pool: PgPool) {
     ] {
         assert!(html.contains(expected), "trail shows {expected}");
     }
+    let text = crate::helpers::page_text(&html);
+    for words in ["Signed in", "Sign-in failed", "Account deactivated"] {
+        assert!(text.contains(words), "the action reads in words: {words}");
+    }
     let actor: Option<uuid::Uuid> =
         sqlx::query_scalar("select actor_id from audit_log where action = 'account.deactivated'")
             .fetch_one(&app.pool)

@@ -84,7 +84,7 @@ async fn every_field_is_checked_with_a_message_beside_it(pool: PgPool) {
             "region-error",
             "FL is not a state, province or territory of Canada.",
         ),
-        ("region", "", "region-error", "Choose a country."),
+        ("region", "", "region-error", "Choose a state or province."),
         (
             "service",
             "pirate",

@@ -187,17 +187,17 @@ async fn a_mile_that_breaks_a_rule_is_refused_and_nothing_saved(pool: PgPool) {
         (
             with(base.clone(), "duration", "0:00"),
             "duration-error",
-            "A duration of zero is not a run.",
+            "A time of zero is not a run.",
         ),
         (
             with(base.clone(), "duration", "25:00:00"),
             "duration-error",
-            "A duration over a day is not one mile; check the number.",
+            "A time over a day is not one mile; check the number.",
         ),
         (
             with(base.clone(), "duration", "fast"),
             "duration-error",
-            "Write the duration like 8:15 (minutes:seconds) or 1:02:30.",
+            "Write the time like 8:15 (minutes:seconds) or 1:02:30.",
         ),
         (
             with(base.clone(), "run_date", "2026-12-25"),

@@ -45,7 +45,7 @@ test('staff add a hero; a visitor finds them by a misspelled name and sees no co
   assert.match(await staff.locator('main').innerText(), /Draft/);
   await assertAccessible(staff, 'staff hero page');
 
-  await staff.locator('input#photo').setInputFiles({ name: 'dubois.png', mimeType: 'image/png', buffer: SMALL_PNG });
+  await staff.locator('input#photo-file').setInputFiles({ name: 'dubois.png', mimeType: 'image/png', buffer: SMALL_PNG });
   await staff.getByRole('button', { name: 'Upload' }).click();
   assert.match(await staff.locator('.flash-success').innerText(), /Photo saved/);
 
