@@ -67,7 +67,7 @@ pub async fn draft(act: Acting<Staff>, PathId(id): PathId) -> Result<Response, A
         k9_breed: None,
         k9_handler: None,
     };
-    let hero = match heroes::insert(&mut *tx, &input, act.me.id, act.now).await {
+    let hero = match heroes::insert(&mut tx, &input, act.me.id, act.now).await {
         Ok(hero) => hero,
         Err(SaveError::Duplicate(existing)) => {
             let to = format!("/staff/heroes/{existing}");

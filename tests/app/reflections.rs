@@ -41,7 +41,7 @@ async fn a_reflection_shows_only_after_staff_approve_it_and_hides_in_one_click(p
         .await;
     assert_eq!(sent.status_code(), 303);
     assert_eq!(location(&sent), format!("/heroes/{hero}/reflections/received"));
-    assert!(page_text(&visitor.get(&location(&sent)).await.text()).contains("Staff read every message"));
+    assert!(page_text(&visitor.get(&location(&sent)).await.text()).contains("staff read every message"));
     let page = app.browser().get(&format!("/heroes/{hero}")).await.text();
     assert!(!page.contains("We remember you"), "nothing shows before approval");
 
