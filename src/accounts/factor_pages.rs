@@ -21,6 +21,7 @@ use super::second_factor::{self, Enrolment, Typed, recent_or_code};
 use super::session::{SessionUser, Staff, factor_proven_at, mark_factor_proven, sign_in};
 use crate::audit::{self, Event};
 use crate::error::AppError;
+use crate::messages::notify_owner;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
@@ -221,6 +222,8 @@ pub async fn enrol_submit(
         ("second_factor.enrolled", "set up a")
     };
     let summary = format!("{} {verb} second factor", me.email);
+    let what = "A second factor (authenticator app) was set up for your account.";
+    notify_owner(&mut tx, &me.email, &me.display_name, what, now).await?;
     audit::record(&mut *tx, own_event(&me, action, summary, &ip), now).await?;
     if replacing {
         // A session opened with the old factor (a stolen phone) ends here.
@@ -280,6 +283,8 @@ pub async fn regenerate(
     let mut tx = state.pool.begin().await?;
     second_factor::replace_recovery_codes(&mut tx, me.id, &codes, now).await?;
     let summary = format!("{} made new recovery codes; the old ones no longer work", me.email);
+    let what = "New recovery codes were made for your account; the old ones no longer work.";
+    notify_owner(&mut tx, &me.email, &me.display_name, what, now).await?;
     audit::record(
         &mut *tx,
         own_event(&me, "second_factor.recovery_codes_replaced", summary, &ip),
@@ -328,6 +333,8 @@ pub async fn remove(
     let mut tx = state.pool.begin().await?;
     second_factor::remove(&mut *tx, me.id).await?;
     let summary = format!("{} removed their second factor", me.email);
+    let what = "The second factor of your account was removed.";
+    notify_owner(&mut tx, &me.email, &me.display_name, what, now).await?;
     audit::record(&mut *tx, own_event(&me, "second_factor.removed", summary, &ip), now).await?;
     queries::end_sessions(&mut *tx, me.id, now).await?;
     tx.commit().await?;
