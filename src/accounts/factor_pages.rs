@@ -21,6 +21,7 @@ use super::reauth::Purpose;
 use super::second_factor::{self, Enrolment, Typed};
 use super::session::{Staff, factor_proven_at, mark_factor_proven, sign_in};
 use crate::error::AppError;
+use crate::messages::notify_owner;
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
 use crate::web::{Layout, Viewer, render, render_status};
@@ -209,6 +210,8 @@ pub async fn enrol_submit(mut act: Acting<Staff>, Form(form): Form<EnrolForm>) -
     } else {
         ("second_factor.enrolled", "set up a")
     };
+    let what = "A second factor (authenticator app) was set up for your account.";
+    notify_owner(&mut tx, &act.me.email, &act.me.display_name, what, act.now).await?;
     act.record(&mut *tx, own_change(&act, action, format!("{verb} second factor")))
         .await?;
     if replacing {
@@ -261,6 +264,8 @@ pub async fn regenerate(mut act: Acting<Staff>, Form(form): Form<CodeForm>) -> R
     let codes = second_factor::new_recovery_codes();
     let mut tx = act.state.pool.begin().await?;
     second_factor::replace_recovery_codes(&mut tx, act.me.id, &codes, act.now).await?;
+    let notice = "New recovery codes were made for your account; the old ones no longer work.";
+    notify_owner(&mut tx, &act.me.email, &act.me.display_name, notice, act.now).await?;
     let what = "made new recovery codes; the old ones no longer work";
     let change = own_change(&act, "second_factor.recovery_codes_replaced", what.into());
     act.record(&mut *tx, change).await?;
@@ -290,6 +295,8 @@ pub async fn remove(mut act: Acting<Staff>, Form(form): Form<CodeForm>) -> Resul
     let (me, now) = (act.me.id, act.now);
     let mut tx = act.state.pool.begin().await?;
     second_factor::remove(&mut *tx, me).await?;
+    let notice = "The second factor of your account was removed.";
+    notify_owner(&mut tx, &act.me.email, &act.me.display_name, notice, now).await?;
     act.record(
         &mut *tx,
         own_change(&act, "second_factor.removed", "removed their second factor".into()),

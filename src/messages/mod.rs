@@ -35,3 +35,20 @@ pub async fn queue<L: Letter>(tx: &mut PgConnection, letter: &L, now: DateTime<U
         .map_err(|e| AppError::Internal(anyhow::anyhow!("writing a {} message: {e}", L::KIND)))?;
     Ok(queries::insert(&mut *tx, &message, now).await?)
 }
+
+/// Tells an account's owner, in the change's transaction, that `what` happened
+/// to their sign-in (a [`letters::SecurityNotice`]).
+pub async fn notify_owner(
+    tx: &mut PgConnection,
+    email: &str,
+    name: &str,
+    what: &'static str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let notice = letters::SecurityNotice {
+        to: email.to_string(),
+        name: name.to_string(),
+        what,
+    };
+    queue(tx, &notice, now).await
+}

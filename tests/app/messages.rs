@@ -31,6 +31,17 @@ async fn send_all(app: &TestApp, mailer: &Mailer) {
     while send_due(&app.pool, mailer, app.clock.now()).await.expect("a round") > 0 {}
 }
 
+/// A signed-in admin, and an outbox without the notice of the admin's new
+/// second factor, so the test sees only the messages it causes.
+async fn admin_of(app: &TestApp) -> axum_test::TestServer {
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    sqlx::query("delete from outbox where kind = 'security notice'")
+        .execute(&app.pool)
+        .await
+        .expect("the notice cleared");
+    admin
+}
+
 async fn invite(admin: &axum_test::TestServer, email: &str) -> axum_test::TestResponse {
     admin
         .post("/admin/users")
@@ -42,7 +53,7 @@ async fn invite(admin: &axum_test::TestServer, email: &str) -> axum_test::TestRe
 async fn an_invitation_is_emailed_and_its_link_lets_the_person_sign_in(pool: PgPool) {
     let sink = SmtpSink::start().await;
     let (app, mailer) = app_with_mail(pool, &sink).await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
+    let admin = admin_of(&app).await;
     let response = invite(&admin, "nia@example.org").await;
     assert_eq!(response.status_code(), 303);
     let shown = admin.get(&location(&response)).await.text();
@@ -101,7 +112,7 @@ async fn an_admins_password_link_is_emailed_to_the_person(pool: PgPool) {
     let sink = SmtpSink::start().await;
     let (app, mailer) = app_with_mail(pool, &sink).await;
     let staff = app.create_user("sam@example.org", "Sam Staff", Role::Staff).await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
+    let admin = admin_of(&app).await;
     let response = admin.post(&format!("/admin/users/{staff}/reset")).await;
     assert_eq!(response.status_code(), 303);
     send_all(&app, &mailer).await;
@@ -123,7 +134,7 @@ async fn an_admins_password_link_is_emailed_to_the_person(pool: PgPool) {
 async fn a_refused_invitation_writes_no_message(pool: PgPool) {
     let sink = SmtpSink::start().await;
     let (app, _) = app_with_mail(pool, &sink).await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
+    let admin = admin_of(&app).await;
     assert_eq!(invite(&admin, "nia@example.org").await.status_code(), 303);
     let again = invite(&admin, "nia@example.org").await;
     assert_eq!(again.status_code(), 422);
@@ -140,7 +151,7 @@ async fn a_refused_invitation_writes_no_message(pool: PgPool) {
 async fn a_mail_server_that_refuses_leaves_the_message_waiting_then_it_is_sent(pool: PgPool) {
     let sink = SmtpSink::start().await;
     let (app, mailer) = app_with_mail(pool, &sink).await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
+    let admin = admin_of(&app).await;
     sink.refuse(true);
     assert_eq!(invite(&admin, "nia@example.org").await.status_code(), 303);
     send_all(&app, &mailer).await;
@@ -169,7 +180,7 @@ async fn a_mail_server_that_refuses_leaves_the_message_waiting_then_it_is_sent(p
 async fn a_message_that_keeps_failing_is_marked_failed_and_an_admin_sends_it_again(pool: PgPool) {
     let sink = SmtpSink::start().await;
     let (app, mailer) = app_with_mail(pool, &sink).await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
+    let admin = admin_of(&app).await;
     sink.refuse(true);
     assert_eq!(invite(&admin, "nia@example.org").await.status_code(), 303);
     for _ in 0..MAX_TRIES {
@@ -213,7 +224,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_an_admin_sends_it_aga
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn with_no_mail_server_admins_read_each_message_in_the_outbox(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
+    let admin = admin_of(&app).await;
     let response = invite(&admin, "nia@example.org").await;
     assert_eq!(response.status_code(), 303);
     let flash = page_text(&admin.get(&location(&response)).await.text());
@@ -237,7 +248,7 @@ async fn with_no_mail_server_admins_read_each_message_in_the_outbox(pool: PgPool
 async fn two_senders_at_once_send_each_message_once(pool: PgPool) {
     let sink = SmtpSink::start().await;
     let (app, mailer) = app_with_mail(pool, &sink).await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
+    let admin = admin_of(&app).await;
     for n in 0..12 {
         assert_eq!(invite(&admin, &format!("p{n}@example.org")).await.status_code(), 303);
     }
@@ -331,4 +342,26 @@ async fn changing_ones_password_emails_a_notice_to_the_owner_and_a_wrong_try_doe
         Some("Your Honor Mile account changed")
     );
     assert!(mail[0].text().contains("Your password was changed."));
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn setting_up_a_second_factor_and_new_recovery_codes_each_email_the_owner(pool: PgPool) {
+    let sink = SmtpSink::start().await;
+    let (app, mailer) = app_with_mail(pool, &sink).await;
+    // An admin's first sign-in sets up the second factor through the pages.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let codes = admin
+        .post("/account/second-factor/recovery-codes")
+        .form(&[("code", "")])
+        .await;
+    assert_eq!(codes.status_code(), 303);
+    send_all(&app, &mailer).await;
+    let texts: Vec<String> = sink.to("admin@example.org").iter().map(|m| m.text()).collect();
+    assert_eq!(texts.len(), 2, "{texts:#?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("A second factor (authenticator app) was set up"))
+    );
+    assert!(texts.iter().any(|t| t.contains("New recovery codes were made")));
 }
