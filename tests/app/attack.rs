@@ -124,7 +124,12 @@ fn routes_in_source() -> Vec<(String, String)> {
                     .into_iter()
                     .filter(|m| handlers.contains(&format!("{m}(")))
                     .collect();
-                found.push((route.to_string(), methods.join(" ").to_uppercase()));
+                let mut methods = methods.join(" ").to_uppercase();
+                // The public API's CORS layer answers every API route's preflight.
+                if route.starts_with("/api/") {
+                    methods.push_str(" OPTIONS");
+                }
+                found.push((route.to_string(), methods));
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use std::process::Command;
 
+use scraper::{Html, Selector};
 use sqlx::PgPool;
 
 use honor_mile::clock::Clock;
@@ -38,7 +39,12 @@ async fn an_unknown_page_is_a_proper_404_with_the_layout(pool: PgPool) {
     assert_eq!(response.status_code(), 404);
     let html = response.text();
     assert!(html.contains("Page not found"));
-    assert!(html.contains("<a class=\"brand\" href=\"/\">Honor Mile</a>"));
+    let page = Html::parse_document(&html);
+    let brand = page
+        .select(&Selector::parse("header a.brand[href='/']").expect("selector"))
+        .next()
+        .expect("the layout's brand link");
+    assert_eq!(brand.text().collect::<String>().trim(), "Honor Mile");
 }
 
 #[test]

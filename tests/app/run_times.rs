@@ -271,5 +271,7 @@ async fn waits_read_in_years_and_months_and_runs_are_in_the_menu(pool: PgPool) {
     assert!(!backlog.contains("days"), "{backlog}");
     let desk = staff.get("/staff").await.text();
     assert!(desk.contains(r#"<a href="/staff/runs">Runs</a>"#));
+    // One "Runs" in the signed-in menu: the staff runs, not the public page too.
+    assert!(!desk.contains(r#"<a href="/runs">Runs</a>"#), "{desk}");
     assert!(page_text(&desk).contains("waiting 33 years, 9 months"));
 }
