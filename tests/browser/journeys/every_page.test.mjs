@@ -75,7 +75,8 @@ async function assertKeyboardWalk(page, label) {
     const visible = (el) => {
       const box = el.getBoundingClientRect();
       const style = getComputedStyle(el);
-      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
+      // checkVisibility also leaves out what a closed <details> folds away.
+      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none' && el.checkVisibility();
     };
     const all = [...document.querySelectorAll('main input, main select, main textarea, main button')].filter(
       (el) => !el.disabled && el.type !== 'hidden' && el.tabIndex >= 0 && visible(el),

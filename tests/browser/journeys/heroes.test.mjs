@@ -46,7 +46,7 @@ test('staff add a hero; a visitor finds them by a misspelled name and sees no co
   await assertAccessible(staff, 'staff hero page');
 
   await staff.locator('input#photo-file').setInputFiles({ name: 'dubois.png', mimeType: 'image/png', buffer: SMALL_PNG });
-  await staff.getByRole('button', { name: 'Upload' }).click();
+  await staff.getByRole('button', { name: 'Upload', exact: true }).click();
   assert.match(await staff.locator('.flash-success').innerText(), /Photo saved/);
 
   await staff.getByRole('link', { name: 'Add a contact' }).click();
