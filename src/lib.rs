@@ -221,7 +221,7 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 }
 
 fn loggable_path(path: &str) -> String {
-    for prefix in ["/setup/", "/account/welcome/"] {
+    for prefix in ["/setup/", "/account/welcome/", "/grants/status/"] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }

@@ -15,6 +15,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::model::Email;
+use super::notices;
 use super::queries;
 use super::second_factor::{self, Attempt};
 use super::session::{self, CurrentUser, PendingSignIn, safe_next, sign_in, sign_out};
@@ -152,7 +153,10 @@ pub async fn submit(
         user => {
             metrics::counter!("sign_in_failures_total", "step" => "password").increment(1);
             // The reservation stands as the failure.
-            audit_attempt(&state, "sign_in.failed", &typed_email, user.map(|u| u.id), &ip).await?;
+            audit_attempt(&state, "sign_in.failed", &typed_email, user.as_ref().map(|u| u.id), &ip).await?;
+            if let Some(user) = user.filter(|_| reserved.locked_account()) {
+                notices::tell_paused(&state, user.id).await?;
+            }
             refuse(StatusCode::UNPROCESSABLE_ENTITY, FAILED, typed_email, next)
         }
     }

@@ -1,11 +1,33 @@
 //! What the owner of an account is told about attempts on it: failed sign-ins
 //! (wrong passwords and codes at sign-in) and attempts refused while sign-in to
-//! it was paused, since the sign-in before this one. The staff desk shows it;
-//! a message by email will follow once the program sends messages.
+//! it was paused, since the sign-in before this one. The staff desk shows it,
+//! and the attempt that pauses sign-in emails the owner ([`tell_paused`]).
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::messages::notify_owner;
+use crate::state::AppState;
+
+const PAUSED: &str = "Sign-in to your account was paused after too many wrong passwords or codes. \
+                      If that was you, wait a while, or use \"Forgot your password?\" on the sign-in page. \
+                      If it was not, someone may be guessing your password.";
+
+/// Tells an active account's owner that sign-in to it was just paused. Only the
+/// attempt that set the pause calls this, so one pause is one message.
+pub async fn tell_paused(state: &AppState, user_id: Uuid) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    if let Some(user) = super::queries::find_by_id(&mut *tx, user_id)
+        .await?
+        .filter(|u| u.active)
+    {
+        notify_owner(&mut tx, &user.email, &user.display_name, PAUSED, state.now()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
 
 /// How far back the desk looks when the account never signed in before.
 const LOOK_BACK: Duration = Duration::days(30);

@@ -369,6 +369,9 @@ pub async fn prove(state: &AppState, attempt: Attempt<'_>, raw: &str) -> Result<
         .with(json!({ "recovery_code": recovery, "replayed": checked == Checked::Replayed }));
     audit::record(&state.pool, event, now).await?;
     if reserved.locked() {
+        if reserved.locked_account() {
+            super::notices::tell_paused(state, attempt.user_id).await?;
+        }
         return Ok(Some(LOCKED));
     }
     Ok(Some(if checked == Checked::Replayed { REPLAYED } else { WRONG }))

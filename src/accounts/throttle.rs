@@ -101,6 +101,12 @@ impl Reserved {
     pub fn locked(&self) -> bool {
         self.locked_now.iter().any(|l| *l)
     }
+
+    /// Whether this attempt paused sign-in to the account itself (a key naming
+    /// it; the limits list those first), not just its sender's address.
+    pub fn locked_account(&self) -> bool {
+        self.locked_now.iter().take(2).any(|l| *l)
+    }
 }
 
 /// Counts one attempt on every key, in one transaction, before the attempt is

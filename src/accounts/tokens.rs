@@ -3,10 +3,10 @@
 //! SHA-256, so a copy of the database does not hand out working links.
 
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::PgExecutor;
 use uuid::Uuid;
+
+use crate::vocab::secrets;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "token_purpose", rename_all = "snake_case")]
@@ -34,10 +34,6 @@ pub struct ValidToken {
     pub user_id: Option<Uuid>,
 }
 
-fn hash_token(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// Creates a link token and returns the token itself (to be shown once).
 pub async fn create(
     db: impl PgExecutor<'_>,
@@ -46,13 +42,11 @@ pub async fn create(
     created_by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<String> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let (token, hash) = secrets::new_link_secret();
     sqlx::query!(
         "insert into account_tokens (token_hash, purpose, user_id, created_by, created_at, expires_at)
          values ($1, $2, $3, $4, $5, $6)",
-        hash_token(&token),
+        hash,
         purpose as Purpose,
         user_id,
         created_by,
@@ -71,15 +65,15 @@ pub async fn find_valid(
     purposes: &[Purpose],
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<ValidToken>> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let Some(hash) = secrets::hash_if_shaped(token) else {
         return Ok(None);
-    }
+    };
     let row = sqlx::query_as!(
         ValidToken,
         r#"select token_hash as hash, purpose as "purpose: Purpose", user_id
            from account_tokens
            where token_hash = $1 and used_at is null and expires_at > $2"#,
-        hash_token(token),
+        hash,
         now
     )
     .fetch_optional(db)

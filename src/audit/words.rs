@@ -12,6 +12,10 @@ const WORDS: &[(&str, &str)] = &[
     ("account.invitation_accepted", "Accepted an invitation"),
     ("account.password_reset_issued", "Issued a password reset link"),
     ("account.password_reset_used", "Used a password reset link"),
+    (
+        "account.password_link_asked",
+        "Asked for a password link on the sign-in page",
+    ),
     ("hero.created", "Added a hero"),
     ("hero.updated", "Edited a hero"),
     ("hero.confirmed", "Confirmed a death"),

@@ -16,6 +16,7 @@ use tower_sessions::Session;
 
 use super::form::{ApplicationForm, ApplicationInput};
 use super::money::month_of;
+use super::notices::{self, News};
 use super::queries;
 use super::totals::{self, NamedRecipient};
 use crate::accounts::throttle::{self, Limit, Reservation, address_key, locked_until};
@@ -30,6 +31,7 @@ use crate::web::{Layout, render, render_status};
 /// Applications one address may send within the throttle window (15 minutes).
 pub const APPLY_LIMIT: i32 = 5;
 const REFERENCE_KEY: &str = "grant_reference";
+const STATUS_KEY: &str = "grant_status";
 
 fn limit(ip: &str) -> [Limit; 1] {
     [Limit {
@@ -143,7 +145,10 @@ pub async fn submit(
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     let mut tx = state.pool.begin().await?;
-    let (id, reference) = queries::insert(&mut *tx, &input, None, today.year(), now).await?;
+    let received = queries::insert(&mut *tx, &input, None, today.year(), now).await?;
+    let (id, reference) = (received.id, &received.reference);
+    let link = status_link(&state, &received.status_secret);
+    notices::tell_applicant(&mut tx, id, News::Received { link }, now).await?;
     let summary = format!("Grant application {reference} received through the public form");
     let event = Event::visitor(
         "grant.submitted",
@@ -155,8 +160,14 @@ pub async fn submit(
     .with(json!({ "reference": reference, "kind": input.kind.code() }));
     audit::record(&mut *tx, event, now).await?;
     tx.commit().await?;
-    session.insert(REFERENCE_KEY, &reference).await?;
+    session.insert(REFERENCE_KEY, reference).await?;
+    session.insert(STATUS_KEY, &received.status_secret).await?;
     Ok(Redirect::to("/grants/apply/received").into_response())
+}
+
+/// The address of an application's private status page.
+pub fn status_link(state: &AppState, secret: &str) -> String {
+    format!("{}/grants/status/{secret}", state.config.base_url())
 }
 
 #[derive(Template)]
@@ -164,10 +175,21 @@ pub async fn submit(
 struct ReceivedPage {
     layout: Layout,
     reference: Option<String>,
+    /// The private status page's path, for an applicant who gave no email address.
+    status_path: Option<String>,
 }
 
-/// The confirmation, with the reference this browser's last application was given.
+/// The confirmation, with the reference and status link this browser's last
+/// application was given.
 pub async fn received(layout: Layout, session: Session) -> Result<Response, AppError> {
     let reference = session.get::<String>(REFERENCE_KEY).await?;
-    render(&ReceivedPage { layout, reference })
+    let status_path = session
+        .get::<String>(STATUS_KEY)
+        .await?
+        .map(|secret| format!("/grants/status/{secret}"));
+    render(&ReceivedPage {
+        layout,
+        reference,
+        status_path,
+    })
 }

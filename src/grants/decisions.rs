@@ -19,6 +19,7 @@ use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use super::money::parse_month;
+use super::notices::{self, News};
 use super::queries::{self, Locked};
 use super::review::{Typed, show_page, with_mistakes};
 use super::rules::{Refusal, may_approve, may_confirm, may_decline};
@@ -144,6 +145,10 @@ pub async fn approve(
     } else {
         let number = queries::next_recipient_number(&mut tx).await?;
         queries::approve_counted(&mut tx, id, amount.get(), month, me, number, now).await?;
+        let news = News::Approved {
+            amount: amount.to_string(),
+        };
+        notices::tell_applicant(&mut tx, id, news, now).await?;
         (
             "grant.approved",
             format!(
@@ -198,6 +203,8 @@ pub async fn confirm(
         .unwrap_or_default();
     let number = queries::next_recipient_number(&mut tx).await?;
     queries::confirm(&mut tx, id, me, number, act.now).await?;
+    let news = News::Approved { amount: amount.clone() };
+    notices::tell_applicant(&mut tx, id, news, act.now).await?;
     let change = Change {
         action: "grant.confirmed",
         entity_type: "grant_application",
@@ -216,6 +223,9 @@ pub async fn confirm(
 pub struct DeclineForm {
     #[serde(default)]
     reason: String,
+    /// What the applicant reads, in their email and on their status page.
+    #[serde(default)]
+    to_applicant: String,
     #[serde(default)]
     code: String,
 }
@@ -227,14 +237,19 @@ pub async fn decline(
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
     let reason = errors.check("reason", plain_text(&form.reason, "Reason", 2000, true));
+    let to_applicant = errors.check(
+        "to_applicant",
+        plain_text(&form.to_applicant, "What the applicant reads", 2000, true),
+    );
     if let Some(why) = act.recent_or_code(&form.code, "declining a grant").await? {
         errors.add("decline-code", why);
     }
-    let reason = match (reason, errors.is_empty()) {
-        (Some(reason), true) => reason,
+    let (reason, to_applicant) = match (reason, to_applicant, errors.is_empty()) {
+        (Some(reason), Some(to_applicant), true) => (reason, to_applicant),
         _ => {
             let typed = Typed {
                 reason: form.reason,
+                to_applicant: form.to_applicant,
                 ..Typed::default()
             };
             return with_mistakes(&act, id, typed, errors).await;
@@ -244,7 +259,9 @@ pub async fn decline(
         Ok(locked) => locked,
         Err(page) => return Ok(page),
     };
-    queries::decline(&mut tx, id, &reason, act.me.id, act.now).await?;
+    queries::decline(&mut tx, id, &reason, &to_applicant, act.me.id, act.now).await?;
+    let news = News::Declined { words: to_applicant };
+    notices::tell_applicant(&mut tx, id, news, act.now).await?;
     // The reason is private to the grant team; the trail says who and when.
     let change = Change {
         action: "grant.declined",

@@ -9,9 +9,11 @@ pub mod apply;
 pub mod dashboard;
 pub mod decisions;
 pub mod export;
+pub mod follow;
 pub mod form;
 pub mod model;
 pub mod money;
+pub mod notices;
 pub mod payments;
 pub mod queries;
 pub mod review;
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/grants", get(apply::totals))
         .route("/grants/apply", get(apply::form).post(apply::submit))
         .route("/grants/apply/received", get(apply::received))
+        .route("/grants/status/{secret}", get(follow::status))
         .route("/staff/grants", get(staff::queue).post(staff::create))
         .route("/staff/grants/new", get(staff::new_form))
         .route("/staff/grants/{id}", get(review::show))

@@ -168,6 +168,7 @@ pub struct Application {
     pub recipient_number: Option<i32>,
     pub declined_by_name: Option<String>,
     pub decline_reason: Option<String>,
+    pub decline_message: Option<String>,
     pub paid_on: Option<NaiveDate>,
     pub payment_method: Option<PaymentMethod>,
     pub payment_reference: Option<String>,

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::decisions::{lock_for, page_of};
 use super::model::PaymentMethod;
+use super::notices::{self, News};
 use super::queries::{self, Payment};
 use super::review::{Typed, with_mistakes};
 use super::rules::may_pay;
@@ -79,6 +80,8 @@ pub async fn record_payment(
         Err(page) => return Ok(page),
     };
     queries::record_payment(&mut tx, id, &payment, act.me.id, act.now).await?;
+    let news = News::Paid { on: payment.paid_on };
+    notices::tell_applicant(&mut tx, id, news, act.now).await?;
     // Payment details are private; the trail records the date and method only.
     let change = Change {
         action: "grant.paid",

@@ -29,6 +29,7 @@ pub struct Typed {
     pub amount: String,
     pub month: String,
     pub reason: String,
+    pub to_applicant: String,
     pub paid_on: String,
     pub method: String,
     pub payment_reference: String,

@@ -11,8 +11,10 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::apply::status_link;
 use super::form::{ApplicationForm, ApplicationInput};
 use super::model::GrantStatus;
+use super::notices::{self, News};
 use super::queries::{self, QueueRow};
 use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
@@ -125,7 +127,10 @@ pub async fn create(act: Acting<Staff>, Form(form): Form<ApplicationForm>) -> Re
         }
     };
     let mut tx = act.state.pool.begin().await?;
-    let (id, reference) = queries::insert(&mut *tx, &input, Some(act.me.id), today.year(), act.now).await?;
+    let received = queries::insert(&mut *tx, &input, Some(act.me.id), today.year(), act.now).await?;
+    let (id, reference) = (received.id, received.reference);
+    let link = status_link(&act.state, &received.status_secret);
+    notices::tell_applicant(&mut tx, id, News::Received { link }, act.now).await?;
     let change = Change {
         action: "grant.entered",
         entity_type: "grant_application",

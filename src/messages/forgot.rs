@@ -18,6 +18,7 @@ use crate::accounts::model::Email;
 use crate::accounts::queries as accounts;
 use crate::accounts::throttle::{self, Limit, Reservation};
 use crate::accounts::tokens::{self, Purpose};
+use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::ClientIp;
@@ -93,6 +94,15 @@ pub async fn submit(
                 invitation: false,
             };
             super::queue(&mut tx, &letter, now).await?;
+            let summary = format!("A password link for {} was asked for on the sign-in page", user.email);
+            let event = Event::visitor(
+                "account.password_link_asked",
+                "account",
+                Some(user.id.to_string()),
+                summary,
+                &ip,
+            );
+            audit::record(&mut *tx, event, now).await?;
         }
         tx.commit().await?;
     }

@@ -6,3 +6,4 @@ pub mod dates;
 pub mod images;
 pub mod money;
 pub mod numbers;
+pub mod secrets;

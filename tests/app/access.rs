@@ -59,6 +59,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/grants", "GET", Access::Public(200)),
     ("/grants/apply", "GET POST", Access::Public(200)),
     ("/grants/apply/received", "GET", Access::Public(200)),
+    ("/grants/status/{token}", "GET", Access::Public(404)),
     ("/staff", "GET", Access::Staff),
     ("/staff/heroes", "GET POST", Access::Staff),
     ("/staff/heroes/new", "GET", Access::Staff),

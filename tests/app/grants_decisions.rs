@@ -134,9 +134,16 @@ async fn a_declined_application_cannot_be_approved_or_paid(pool: PgPool) {
         text_of(&no_reason.text(), "reason-error").as_deref(),
         Some("Reason is required.")
     );
+    assert_eq!(
+        text_of(&no_reason.text(), "to_applicant-error").as_deref(),
+        Some("What the applicant reads is required.")
+    );
     let declined = admin
         .post(&format!("/admin/grants/{id}/decline"))
-        .form(&[("reason", "Injury was not on duty.")])
+        .form(&[
+            ("reason", "Injury was not on duty."),
+            ("to_applicant", "The program helps with injuries on duty only."),
+        ])
         .await;
     assert_eq!(declined.status_code(), 303);
 
@@ -198,7 +205,7 @@ async fn only_an_approved_grant_is_paid_and_only_once(pool: PgPool) {
     assert_eq!(pay("2026-11-21").await.status_code(), 409, "paid once");
     let decline = admin
         .post(&format!("/admin/grants/{id}/decline"))
-        .form(&[("reason", "Changed my mind")])
+        .form(&[("reason", "Changed my mind"), ("to_applicant", "Sorry.")])
         .await;
     assert_eq!(decline.status_code(), 409, "a counted grant is not declined");
 }
@@ -284,7 +291,7 @@ async fn recipient_numbers_have_no_gaps_across_both_kinds_of_approval(pool: PgPo
     assert_eq!(approve(&first, small, "1000", "").await.status_code(), 303);
     first
         .post(&format!("/admin/grants/{declined}/decline"))
-        .form(&[("reason", "Not eligible")])
+        .form(&[("reason", "Not eligible"), ("to_applicant", "Not eligible.")])
         .await;
     assert_eq!(confirm(&second, big).await.status_code(), 303);
     let numbers: Vec<(String, i32)> = sqlx::query_as(

@@ -89,7 +89,10 @@ async fn no_private_grant_field_reaches_a_public_response(pool: PgPool) {
     let declined = shortlisted(&staff, &format!("Declined {MARKER}"), "700").await;
     admin
         .post(&format!("/admin/grants/{declined}/decline"))
-        .form(&[("reason", format!("reason {MARKER}"))])
+        .form(&[
+            ("reason", format!("reason {MARKER}")),
+            ("to_applicant", format!("words {MARKER}")),
+        ])
         .await;
     assert_eq!(app.count("select count(*) from grant_applications").await, 5);
     assert_eq!(

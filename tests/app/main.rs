@@ -40,6 +40,7 @@ mod links;
 mod lockout;
 mod messages;
 mod messages_forgot;
+mod messages_grants;
 mod miles;
 mod operations;
 mod page_cache;

@@ -15,7 +15,7 @@ use crate::smtp_sink::SmtpSink;
 const NEW_PASSWORD: &str = "quiet harbour copper meadow 77";
 
 /// An app whose mail goes to `sink`, and the mailer that sends its outbox.
-async fn app_with_mail(pool: PgPool, sink: &SmtpSink) -> (TestApp, Mailer) {
+pub async fn app_with_mail(pool: PgPool, sink: &SmtpSink) -> (TestApp, Mailer) {
     let config = test_config(&[
         ("SMTP_URL", &sink.url()),
         ("MAIL_FROM", "Honor Mile <office@honor-mile.example>"),
@@ -27,13 +27,13 @@ async fn app_with_mail(pool: PgPool, sink: &SmtpSink) -> (TestApp, Mailer) {
 }
 
 /// Sends rounds until the outbox has nothing due.
-async fn send_all(app: &TestApp, mailer: &Mailer) {
+pub async fn send_all(app: &TestApp, mailer: &Mailer) {
     while send_due(&app.pool, mailer, app.clock.now()).await.expect("a round") > 0 {}
 }
 
 /// A signed-in admin, and an outbox without the notice of the admin's new
 /// second factor, so the test sees only the messages it causes.
-async fn admin_of(app: &TestApp) -> axum_test::TestServer {
+pub async fn admin_of(app: &TestApp) -> axum_test::TestServer {
     let (admin, _) = app.signed_in(Role::Admin).await;
     sqlx::query("delete from outbox where kind = 'security notice'")
         .execute(&app.pool)

@@ -1,6 +1,7 @@
 //! SQL for grant applications: receive them, read one, its notes and the queue.
 //! What moves an application from step to step is in [`steps`].
 
+pub mod follow;
 pub mod settings;
 mod steps;
 
@@ -13,23 +14,33 @@ pub use self::steps::*;
 use super::form::ApplicationInput;
 use super::model::{Application, GrantKind, GrantStatus, PaymentMethod};
 use crate::heroes::model::Service;
+use crate::vocab::secrets;
 
-/// Saves a new application and returns its id and reference ("G-2026-000123").
+/// A saved application: its id, its reference ("G-2026-000123"), and the
+/// secret of its private status link (shown once, kept only as a hash).
+pub struct Received {
+    pub id: Uuid,
+    pub reference: String,
+    pub status_secret: String,
+}
+
 pub async fn insert(
     db: impl PgExecutor<'_>,
     input: &ApplicationInput,
     entered_by: Option<Uuid>,
     year: i32,
     now: DateTime<Utc>,
-) -> sqlx::Result<(Uuid, String)> {
+) -> sqlx::Result<Received> {
     let id = Uuid::now_v7();
+    let (status_secret, status_hash) = secrets::new_link_secret();
     let reference = sqlx::query_scalar!(
         r#"insert into grant_applications
              (id, reference, kind, recipient_name, rank_title, service, agency, agency_place, consent_to_name,
               injury_date, circumstances, amount_requested_cents, nominator_name, nominator_relationship,
-              contact_phone, contact_email, submitted_at, entered_by, updated_at, items_requested)
+              contact_phone, contact_email, submitted_at, entered_by, updated_at, items_requested,
+              status_token_hash)
            values ($1, 'G-' || $2::int || '-' || lpad(nextval('grant_reference_seq')::text, 6, '0'),
-                   $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $19)
+                   $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $19, $20)
            returning reference"#,
         id,
         year,
@@ -49,11 +60,16 @@ pub async fn insert(
         input.contact_email,
         now,
         entered_by,
-        input.items_requested
+        input.items_requested,
+        status_hash
     )
     .fetch_one(db)
     .await?;
-    Ok((id, reference))
+    Ok(Received {
+        id,
+        reference,
+        status_secret,
+    })
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Application>> {
@@ -68,7 +84,7 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Appl
                   su.display_name as "shortlisted_by_name?",
                   a.approved_cents, a.grant_month, a.first_approved_by,
                   fu.display_name as "first_approved_by_name?", cu.display_name as "second_approved_by_name?",
-                  a.recipient_number, du.display_name as "declined_by_name?", a.decline_reason,
+                  a.recipient_number, du.display_name as "declined_by_name?", a.decline_reason, a.decline_message,
                   a.paid_on, a.payment_method as "payment_method: PaymentMethod", a.payment_reference
            from grant_applications a
            left join users eu on eu.id = a.entered_by

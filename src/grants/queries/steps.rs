@@ -133,15 +133,17 @@ pub async fn decline(
     conn: &mut PgConnection,
     id: Uuid,
     reason: &str,
+    message: &str,
     actor: Uuid,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update grant_applications set status = 'declined', decline_reason = $2, declined_by = $3,
-                declined_at = $4, updated_at = $4
+        "update grant_applications set status = 'declined', decline_reason = $2, decline_message = $3,
+                declined_by = $4, declined_at = $5, updated_at = $5
          where id = $1",
         id,
         reason,
+        message,
         actor,
         now
     )
