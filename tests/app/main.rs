@@ -3,6 +3,8 @@
 //! attacker would see it: status, redirect, page text, rows in the tables.
 
 mod helpers;
+// Shared with the operations tests, which use parts these do not.
+#[allow(dead_code)]
 #[path = "../support/smtp_sink.rs"]
 mod smtp_sink;
 

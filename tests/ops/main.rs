@@ -1,8 +1,13 @@
 //! Operations, tested on the real binary started as child processes: several
 //! instances on one database, PostgreSQL restarting under load (in a private
 //! cluster), SIGKILL and SIGTERM, hostile input, limits under parallel requests,
-//! downloads held by slow readers, backup and restore, and a read replica.
+//! downloads held by slow readers, backup and restore, a read replica, and
+//! mail sent through the outbox while servers and the mail server fail.
 
+// Shared with the application tests, which use parts these do not.
+#[allow(dead_code)]
+#[path = "../support/smtp_sink.rs"]
+mod smtp_sink;
 mod support;
 
 mod backup;
@@ -12,5 +17,6 @@ mod faults;
 mod input;
 mod instances;
 mod limits;
+mod mail;
 mod replica;
 mod searches;

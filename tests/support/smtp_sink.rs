@@ -3,7 +3,7 @@
 //! and can be told to refuse mail for a while, as a mail server having trouble does.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -70,6 +70,8 @@ pub struct SmtpSink {
     pub addr: SocketAddr,
     received: Arc<Mutex<Vec<Received>>>,
     refusing: Arc<AtomicBool>,
+    /// Milliseconds each message waits before it is accepted.
+    pause: Arc<AtomicU64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -81,22 +83,50 @@ impl Drop for SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+        SmtpSink::start_on("127.0.0.1:0".parse().expect("an address")).await
+    }
+
+    /// A server on `addr`: a mail server coming back where it was.
+    pub async fn start_on(addr: SocketAddr) -> SmtpSink {
+        let listener = TcpListener::bind(addr).await.expect("a loopback port");
         let addr = listener.local_addr().expect("its address");
         let received = Arc::new(Mutex::new(Vec::new()));
         let refusing = Arc::new(AtomicBool::new(false));
-        let (keep, refuse) = (received.clone(), refusing.clone());
+        let pause = Arc::new(AtomicU64::new(0));
+        let (keep, refuse, wait) = (received.clone(), refusing.clone(), pause.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(conversation(stream, keep.clone(), refuse.clone()));
+                tokio::spawn(conversation(stream, keep.clone(), refuse.clone(), wait.clone()));
             }
         });
         SmtpSink {
             addr,
             received,
             refusing,
+            pause,
             task,
         }
+    }
+
+    /// A free loopback address with no mail server on it (yet).
+    pub fn unused_addr() -> SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener.local_addr().expect("its address")
+    }
+
+    /// Each message takes this long to accept, as a busy mail server's do.
+    pub fn slow(&self, per_message: Duration) {
+        let millis = u64::try_from(per_message.as_millis()).unwrap_or(u64::MAX);
+        self.pause.store(millis, Ordering::SeqCst);
+    }
+
+    /// Each distinct `Message-ID` received, and how many times it came.
+    pub fn message_ids(&self) -> std::collections::HashMap<String, usize> {
+        let mut seen = std::collections::HashMap::new();
+        for m in self.received() {
+            *seen.entry(m.header("Message-ID").unwrap_or_default()).or_insert(0) += 1;
+        }
+        seen
     }
 
     /// The `SMTP_URL` that reaches this server.
@@ -135,7 +165,12 @@ impl SmtpSink {
     }
 }
 
-async fn conversation(stream: TcpStream, keep: Arc<Mutex<Vec<Received>>>, refusing: Arc<AtomicBool>) {
+async fn conversation(
+    stream: TcpStream,
+    keep: Arc<Mutex<Vec<Received>>>,
+    refusing: Arc<AtomicBool>,
+    pause: Arc<AtomicU64>,
+) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     let mut to = Vec::new();
@@ -189,6 +224,10 @@ async fn conversation(stream: TcpStream, keep: Arc<Mutex<Vec<Received>>>, refusi
                     break;
                 }
                 data.push_str(line.strip_prefix('.').unwrap_or(&line));
+            }
+            let wait = pause.load(Ordering::SeqCst);
+            if wait > 0 {
+                tokio::time::sleep(Duration::from_millis(wait)).await;
             }
             keep.lock().expect("sink lock").push(Received {
                 to: std::mem::take(&mut to),
