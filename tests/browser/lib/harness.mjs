@@ -35,9 +35,9 @@ function psql(sql) {
   execFileSync('psql', [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: 'pipe' });
 }
 
-/** Starts the server (after `honor-mile demo` when `demo` is set); resolves with
- * its base URL and the first-admin setup link. */
-export async function startServer({ demo = false } = {}) {
+/** Starts the server (after `honor-mile demo` when `demo` is set, sending mail
+ * to `smtpUrl` when given); resolves with its base URL and the first-admin setup link. */
+export async function startServer({ demo = false, smtpUrl = null } = {}) {
   const bin = process.env.HONOR_MILE_BIN;
   assert.ok(bin, 'HONOR_MILE_BIN must point at the built honor-mile binary (scripts/test sets it)');
   const port = await freePort();
@@ -60,6 +60,9 @@ export async function startServer({ demo = false } = {}) {
     UPLOADS_DIR: path.join(os.tmpdir(), `honor-mile-browser-${process.pid}-${port}`),
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
   };
+  if (smtpUrl) {
+    Object.assign(env, { SMTP_URL: smtpUrl, MAIL_FROM: 'Honor Mile <office@honor-mile.example>' });
+  }
   if (demo) execFileSync(bin, ['demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
