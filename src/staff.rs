@@ -38,6 +38,8 @@ struct DashboardPage {
     anniversaries: Vec<Anniversary>,
     today: chrono::NaiveDate,
     sign_in_trouble: Option<TroubleNotice>,
+    /// Emails the mail server refused for good, shown to admins (who may resend them).
+    mail_failed: i64,
 }
 
 /// Failed and refused sign-ins on the viewer's own account since their last
@@ -105,8 +107,14 @@ async fn dashboard(Staff(me): Staff, layout: Layout, State(state): State<AppStat
                 .format("%-d %B %Y at %H:%M")
                 .to_string(),
         });
+    let mail_failed = if me.is_admin() {
+        crate::messages::queries::depth(&state.pool).await?.1
+    } else {
+        0
+    };
     render(&DashboardPage {
         layout,
+        mail_failed,
         sign_in_trouble,
         this_week,
         next_later,

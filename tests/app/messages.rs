@@ -9,7 +9,7 @@ use honor_mile::clock::Clock;
 use honor_mile::messages::sender::{MAX_TRIES, Mailer, send_due};
 use sqlx::PgPool;
 
-use crate::helpers::{Role, TestApp, location, page_text, sign_in, test_config};
+use crate::helpers::{Role, TestApp, location, page_text, sign_in, test_config, text_of};
 use crate::smtp_sink::SmtpSink;
 
 const NEW_PASSWORD: &str = "quiet harbour copper meadow 77";
@@ -197,13 +197,18 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_an_admin_sends_it_aga
     let page = admin.get("/admin/outbox").await.text();
     assert!(page_text(&page).contains("Failed"));
     assert!(page.contains("Send again"));
+    // The desk tells admins, and only admins.
+    let desk = admin.get("/staff").await.text();
+    let notice = text_of(&desk, "mail-failed").unwrap_or_default();
+    assert!(notice.contains("1 email could not be sent"), "{notice}");
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    assert!(text_of(&staff.get("/staff").await.text(), "mail-failed").is_none());
 
     sink.refuse(false);
     let id: uuid::Uuid = sqlx::query_scalar("select id from outbox")
         .fetch_one(&app.pool)
         .await
         .expect("the message");
-    let (staff, _) = app.signed_in(Role::Staff).await;
     assert_eq!(
         staff.post(&format!("/admin/outbox/{id}/retry")).await.status_code(),
         403
@@ -217,6 +222,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_an_admin_sends_it_aga
             .await,
         1
     );
+    assert!(text_of(&admin.get("/staff").await.text(), "mail-failed").is_none());
     let twice = admin.post(&format!("/admin/outbox/{id}/retry")).await;
     assert!(page_text(&admin.get(&location(&twice)).await.text()).contains("has not failed"));
 }
