@@ -81,10 +81,12 @@ pub async fn round(pool: &PgPool, config: &Config, now: DateTime<Utc>) -> Result
     Ok(Round::Claimed { queued })
 }
 
-/// Runs a round each minute for as long as the server runs.
+/// Runs a round each minute for as long as the server runs, the first a minute
+/// after the start: a server restarted again and again does not add rounds, and
+/// a short-lived one (an operations test) sends nothing.
 pub fn spawn(pool: PgPool, config: Arc<Config>, clock: Arc<dyn Clock>) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(EVERY);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
