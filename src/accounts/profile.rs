@@ -142,7 +142,7 @@ pub async fn digest(act: Acting<Staff>, Form(form): Form<DigestForm>) -> Result<
     let message = if on {
         "You will receive the daily email again."
     } else {
-        "The daily email is off: you will receive it no more."
+        "The daily email is off. You can turn it on again here at any time."
     };
     let mut tx = act.state.pool.begin().await?;
     if !queries::set_wants_digest(&mut *tx, act.me.id, on, act.now).await? {
