@@ -75,6 +75,8 @@ pub struct Config {
     pub mail_retry_base: Duration,
     /// How long a sender holds the messages it claimed before another may take them.
     pub mail_lease: Duration,
+    /// The hour (0 to 23, in `time_zone`) from which the day's staff digest is sent.
+    pub digest_hour: u32,
 }
 
 /// The S3 credentials that may come from files.
@@ -269,6 +271,13 @@ impl Config {
                 "MAIL_FROM must be an address like Honor Mile <office@example.org>, got {mail_from:?}"
             ));
         }
+        let digest_hour = match r.number("DIGEST_HOUR", 7, 0) {
+            hour @ 0..=23 => hour as u32,
+            other => {
+                r.problem(format!("DIGEST_HOUR must be an hour from 0 to 23, got {other}"));
+                7
+            }
+        };
         Config {
             database_url: r.text("DATABASE_URL", DEFAULT_DATABASE_URL),
             database_read_url: r.postgres_url("DATABASE_READ_URL"),
@@ -330,6 +339,7 @@ impl Config {
             mail_retry_base: Duration::from_secs(r.number("MAIL_RETRY_SECONDS", 30, 1)),
             // Longer than a round of sending takes (4 messages, 15 s each at worst).
             mail_lease: Duration::from_secs(r.number("MAIL_LEASE_SECONDS", 120, 1)),
+            digest_hour,
         }
     }
 

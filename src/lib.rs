@@ -11,6 +11,7 @@
 //! - [`grants`]: grant applications, staff review, admin decisions, payments, monthly and yearly totals.
 //! - [`flags`]: each mile's flag and handwritten note, on their way to the family.
 //! - [`messages`]: email to people through a durable outbox, and its admin page.
+//! - [`digest`]: the daily staff digest, sent once a day whatever the number of instances.
 //! - [`public`]: the pages visitors see without an account.
 //! - [`proposals`]: the public's proposed heroes and corrections, and the staff queue that acts on them.
 //! - [`reflections`]: visitors' messages on hero pages and the staff queue that approves them.
@@ -35,6 +36,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod flags;
 pub mod grants;

@@ -5,7 +5,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::Datelike;
 
 use crate::accounts::notices;
 use crate::accounts::session::Staff;
@@ -51,16 +50,7 @@ struct TroubleNotice {
 }
 
 async fn anniversaries(pool: &sqlx::PgPool, today: chrono::NaiveDate) -> sqlx::Result<Vec<Anniversary>> {
-    // The next 14 calendar days as "MM-DD", so the year's end wraps naturally; in
-    // a year without 29 February, those who fell on it are remembered on the 28th.
-    let mut days: Vec<String> = Vec::new();
-    for day in (0..14).filter_map(|n| today.checked_add_days(chrono::Days::new(n))) {
-        days.push(day.format("%m-%d").to_string());
-        if day.format("%m-%d").to_string() == "02-28" && chrono::NaiveDate::from_ymd_opt(day.year(), 2, 29).is_none() {
-            days.push("02-29".into());
-        }
-    }
-    heroes::anniversaries(pool, &days, today).await
+    heroes::anniversaries(pool, &heroes::month_days(today, 14), today).await
 }
 
 impl DashboardPage {

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
             get(links::password_form).post(links::password_submit),
         )
         .route("/account/password", get(profile::form).post(profile::submit))
+        .route("/account/digest", post(profile::digest))
         .route("/account/second-factor", get(factor_pages::page))
         .route(
             "/account/second-factor/enrol",

@@ -197,3 +197,42 @@ pub async fn did_lately(
     .fetch_one(db)
     .await
 }
+
+/// Whether this person receives the daily staff digest.
+pub async fn wants_digest(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!("select wants_digest from users where id = $1", id)
+        .fetch_one(db)
+        .await
+}
+
+/// Turns this person's daily digest on or off; false when it already was.
+pub async fn set_wants_digest(db: impl PgExecutor<'_>, id: Uuid, on: bool, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update users set wants_digest = $2, updated_at = $3 where id = $1 and wants_digest <> $2",
+        id,
+        on,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Someone the daily digest goes to.
+pub struct DigestReader {
+    pub email: String,
+    pub display_name: String,
+}
+
+/// Everyone who receives the daily digest: active accounts that have chosen a
+/// password (an invitation not yet taken up gets none) and have not turned it off.
+pub async fn digest_readers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<DigestReader>> {
+    sqlx::query_as!(
+        DigestReader,
+        "select email, display_name from users
+         where active and password_hash is not null and wants_digest
+         order by email"
+    )
+    .fetch_all(db)
+    .await
+}

@@ -171,6 +171,7 @@ pub async fn save(
             email: String::new(),
             postal_address: recipient.address.clone(),
             notes: String::new(),
+            email_consent: None,
         };
         contact_queries::insert(&mut tx, recipient.contact_id, flag.hero_id, &contact, act.me.id, now).await?;
     }

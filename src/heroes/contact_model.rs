@@ -1,7 +1,9 @@
 //! A hero's private contacts: family and agency people, with phone, email and
 //! postal address, and the form staff fill in for one. Private: read only by
-//! staff pages and the flag's packing slip; no public query joins them.
+//! staff pages, the flag's packing slip and the family's notice that the mile
+//! was run (sent only to a family contact who agreed); no public query joins them.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -67,6 +69,9 @@ pub struct Contact {
     pub email: String,
     pub postal_address: String,
     pub notes: String,
+    /// The day a family contact agreed to be emailed when the mile is run;
+    /// none when they have not (or withdrew).
+    pub email_consent_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -79,6 +84,8 @@ pub struct ContactForm {
     pub email: String,
     pub postal_address: String,
     pub notes: String,
+    /// The box "agrees to be emailed when the mile is run", when ticked.
+    pub email_consent: Option<String>,
 }
 
 /// A contact as parsed from its form, ready to store.
@@ -90,6 +97,10 @@ pub struct ContactInput {
     pub email: String,
     pub postal_address: String,
     pub notes: String,
+    /// Today, when they agree to be emailed when the mile is run (a family
+    /// contact with an address); an earlier day of agreement stands when a
+    /// contact who had agreed is saved again with the same address.
+    pub email_consent: Option<NaiveDate>,
 }
 
 fn parse_phone(value: &str) -> Result<String, String> {
@@ -113,12 +124,13 @@ impl ContactForm {
             email: contact.email,
             postal_address: contact.postal_address,
             notes: contact.notes,
+            email_consent: contact.email_consent_on.map(|_| "on".into()),
         }
     }
 }
 
-/// Parses a posted contact once; the mistakes go beside their fields.
-pub fn parse(form: &ContactForm) -> Result<ContactInput, FormErrors> {
+/// Parses a posted contact once, on `today`; the mistakes go beside their fields.
+pub fn parse(form: &ContactForm, today: NaiveDate) -> Result<ContactInput, FormErrors> {
     let mut e = FormErrors::default();
     let kind = e.check("kind", ContactKind::parse(&form.kind));
     let name = e.check("name", plain_text(&form.name, "Name", 200, true));
@@ -137,8 +149,24 @@ pub fn parse(form: &ContactForm) -> Result<ContactInput, FormErrors> {
         plain_text(&form.postal_address, "Postal address", 1000, false),
     );
     let notes = e.check("notes", plain_text(&form.notes, "Notes", 2000, false));
+    let email_consent = form.email_consent.is_some();
+    if email_consent {
+        if kind.is_some_and(|k| k != ContactKind::Family) {
+            e.add(
+                "email_consent",
+                "Only family contacts are emailed when the mile is run: choose Family, or untick this box.",
+            );
+        } else if form.email.trim().is_empty() {
+            e.add(
+                "email_consent",
+                "Add their email address above to email them when the mile is run, or untick this box.",
+            );
+        }
+    }
     match (kind, name, relationship, phone, email, postal_address, notes) {
-        (Some(kind), Some(name), Some(relationship), Some(phone), Some(email), Some(postal_address), Some(notes)) => {
+        (Some(kind), Some(name), Some(relationship), Some(phone), Some(email), Some(postal_address), Some(notes))
+            if e.is_empty() =>
+        {
             Ok(ContactInput {
                 kind,
                 name,
@@ -147,6 +175,7 @@ pub fn parse(form: &ContactForm) -> Result<ContactInput, FormErrors> {
                 email,
                 postal_address,
                 notes,
+                email_consent: email_consent.then_some(today),
             })
         }
         _ => Err(e),

@@ -83,7 +83,7 @@ pub async fn save(act: Acting<Staff>, path: OfHero, Form(form): Form<ContactForm
     let hero = heroes::find(&act.state.pool, path.hero)
         .await?
         .ok_or(AppError::NotFound)?;
-    let input = match model::parse(&form) {
+    let input = match model::parse(&form, act.state.today()) {
         Ok(input) => input,
         Err(errors) => {
             let mut page = ContactPage::new(act.layout(), hero, path.record, form);
@@ -92,30 +92,48 @@ pub async fn save(act: Acting<Staff>, path: OfHero, Form(form): Form<ContactForm
         }
     };
     let mut tx = act.state.pool.begin().await?;
-    let (id, action) = match path.record {
-        Some(id) => (
-            queries::update(&mut tx, id, hero.id, &input, act.me.id, act.now)
+    let (id, action, before, after) = match path.record {
+        Some(id) => {
+            let saved = queries::update(&mut tx, id, hero.id, &input, act.me.id, act.now)
                 .await?
-                .ok_or(AppError::NotFound)?,
-            "hero.contact_updated",
-        ),
+                .ok_or(AppError::NotFound)?;
+            (
+                saved.id,
+                "hero.contact_updated",
+                saved.consent_before,
+                saved.consent_after,
+            )
+        }
         None => (
             queries::insert(&mut tx, Uuid::now_v7(), hero.id, &input, act.me.id, act.now).await?,
             "hero.contact_added",
+            None,
+            input.email_consent,
         ),
     };
+    // The agreement to be emailed is the family's word: the trail keeps when it
+    // was given and withdrawn, and by whom.
+    let consent = match (before, after) {
+        (None, Some(_)) => Some("given"),
+        (Some(_), None) => Some("withdrawn"),
+        (Some(old), Some(new)) if old != new => Some("given again for a new address"),
+        _ => None,
+    };
     let summary = format!(
-        "{} saved a {} contact for {}",
+        "{} saved a {} contact for {}{}",
         act.me.email,
         input.kind.code(),
-        hero.full_name
+        hero.full_name,
+        consent
+            .map(|c| format!("; agreement to be emailed when the mile is run {c}"))
+            .unwrap_or_default()
     );
     let change = Change {
         action,
         entity_type: "hero",
         entity_id: hero.id.to_string(),
         summary,
-        details: json!({ "contact_id": id }),
+        details: json!({ "contact_id": id, "email_consent": consent, "email_consent_on": after }),
     };
     let to = format!("/staff/heroes/{}#contacts", hero.id);
     act.commit(tx, change, format!("Contact {} saved.", input.name), &to)

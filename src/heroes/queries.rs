@@ -307,6 +307,20 @@ impl Anniversary {
     }
 }
 
+/// The `count` calendar days from `from` as "MM-DD", for [`anniversaries`], so
+/// the year's end wraps naturally; in a year without 29 February, those who
+/// fell on it are remembered on the 28th.
+pub fn month_days(from: NaiveDate, count: u64) -> Vec<String> {
+    let mut days: Vec<String> = Vec::new();
+    for day in (0..count).filter_map(|n| from.checked_add_days(chrono::Days::new(n))) {
+        days.push(day.format("%m-%d").to_string());
+        if day.format("%m-%d").to_string() == "02-28" && NaiveDate::from_ymd_opt(day.year(), 2, 29).is_none() {
+            days.push("02-29".into());
+        }
+    }
+    days
+}
+
 /// Confirmed heroes who fell before `today` on one of `days` ("MM-DD") of some
 /// year, in the order of `days`.
 pub async fn anniversaries(

@@ -252,6 +252,9 @@ pub async fn save(act: Acting<Staff>, Form(form): Form<MileForm>) -> Result<Resp
     }
     // The flag carried on this mile starts its way in the same transaction.
     crate::flags::create_for_mile(&mut tx, id, &hero, &act).await?;
+    // The family hears of it only if they agreed, and only if this save commits.
+    let runner = runners.iter().find(|r| r.id == details.runner_id);
+    let family_notified = super::family_notice::queue_for_mile(&mut tx, &hero, number, &details, runner, now).await?;
     let change = Change {
         action: "mile.logged",
         entity_type: "mile",
@@ -262,7 +265,13 @@ pub async fn save(act: Acting<Staff>, Form(form): Form<MileForm>) -> Result<Resp
             with_commas(number.into()),
             hero.full_name
         ),
-        details: json!({ "number": number, "k9_number": k9_number, "hero_id": hero.id, "details": details }),
+        details: json!({
+            "number": number,
+            "k9_number": k9_number,
+            "hero_id": hero.id,
+            "details": details,
+            "family_notified": family_notified,
+        }),
     };
     let k9 = k9_number
         .map(|n| format!(" (the {} K9)", ordinal(n.into())))

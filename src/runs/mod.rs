@@ -1,7 +1,9 @@
 //! Runs and numbered miles: runners, scheduled runs, the mile logged for each
-//! hero from a phone at the track, its corrections and voiding, and the backlog
-//! of confirmed heroes still waiting for their mile.
+//! hero from a phone at the track (and the notice to the family who asked for
+//! it), its corrections and voiding, and the backlog of confirmed heroes still
+//! waiting for their mile.
 
+pub mod family_notice;
 pub mod ledger;
 pub mod ledger_queries;
 pub mod mile_queries;

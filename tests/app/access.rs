@@ -128,6 +128,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/staff/flags/{flag}/slip", "GET", Access::Staff),
     ("/staff/flags/{flag}/scan", "GET", Access::Staff),
     ("/account/password", "GET POST", Access::Staff),
+    ("/account/digest", "POST", Access::Staff),
     ("/account/second-factor", "GET", Access::Staff),
     ("/account/second-factor/enrol", "GET POST", Access::Staff),
     ("/account/second-factor/recovery-codes", "GET POST", Access::Staff),

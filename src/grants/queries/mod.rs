@@ -226,3 +226,27 @@ pub async fn queue(db: impl PgExecutor<'_>, steps: &[GrantStatus], limit: i64) -
     .fetch_all(db)
     .await
 }
+
+/// Applications received from `from` (inclusive) to `to` (exclusive), first first:
+/// the new ones the staff digest tells of.
+pub async fn submitted_between(
+    db: impl PgExecutor<'_>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<QueueRow>> {
+    sqlx::query_as!(
+        QueueRow,
+        r#"select id, reference, kind as "kind: GrantKind", recipient_name, agency, status as "status: GrantStatus",
+                  amount_requested_cents, approved_cents, grant_month,
+                  submitted_at as "submitted_at: DateTime<Utc>", counted_at as "counted_at: DateTime<Utc>"
+           from grant_applications where submitted_at >= $1 and submitted_at < $2
+           order by submitted_at, id
+           limit $3"#,
+        from,
+        to,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
