@@ -158,6 +158,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         Some(mailer) => crate::messages::sender::spawn(pool.clone(), mailer, clock.clone()),
         None => tracing::info!("no SMTP_URL: messages wait in the outbox, for admins to pass on"),
     }
+    // Every instance takes imports from the queue, and resumes those whose server stopped.
+    crate::heroes::import_worker::ImportWorker::new(pool.clone(), clock.clone(), &config).spawn();
     // Every request in flight ends within the request timeout (408 at worst); the
     // margin lets its answer reach the client.
     let header_timeout = config.request_timeout;

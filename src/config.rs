@@ -75,6 +75,10 @@ pub struct Config {
     pub mail_retry_base: Duration,
     /// How long a sender holds the messages it claimed before another may take them.
     pub mail_lease: Duration,
+    /// How long an import worker holds the import it runs without renewing
+    /// (it renews every third of it); an import whose server stopped is taken
+    /// up again by another instance after this long.
+    pub import_lease: Duration,
 }
 
 /// The S3 credentials that may come from files.
@@ -330,6 +334,7 @@ impl Config {
             mail_retry_base: Duration::from_secs(r.number("MAIL_RETRY_SECONDS", 30, 1)),
             // Longer than a round of sending takes (4 messages, 15 s each at worst).
             mail_lease: Duration::from_secs(r.number("MAIL_LEASE_SECONDS", 120, 1)),
+            import_lease: Duration::from_secs(r.number("IMPORT_LEASE_SECONDS", 30, 1)),
         }
     }
 

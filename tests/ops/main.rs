@@ -9,6 +9,7 @@ mod backup;
 mod deploy;
 mod exports;
 mod faults;
+mod imports;
 mod input;
 mod instances;
 mod limits;
