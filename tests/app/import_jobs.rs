@@ -243,3 +243,27 @@ async fn a_failed_import_whose_rows_were_cleared_asks_for_the_file_again(pool: P
     assert!(page_text(&staff.get(&location(&again)).await.text()).contains("no longer kept"));
     assert_eq!(state(&app).await, ("failed".to_string(), MAX_ATTEMPTS));
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn an_import_that_stops_on_an_error_each_time_is_failed_after_its_attempts(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let path = queued(&staff).await;
+    // The database refuses every new hero, as a broken disk or a bad deploy would.
+    sqlx::raw_sql(
+        "create function refuse_heroes() returns trigger language plpgsql as
+           $$ begin raise exception 'no heroes today'; end $$;
+         create trigger refuse_heroes before insert on heroes for each row execute function refuse_heroes();",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("a refusing trigger");
+    assert_eq!(run_worker(&app).await, "failed");
+    assert_eq!(state(&app).await, ("failed".to_string(), MAX_ATTEMPTS));
+    let text = page_text(&staff.get(&path).await.text());
+    assert!(
+        text.contains("Import failed. The import stopped on an error and nothing was imported."),
+        "{text}"
+    );
+    assert!(text.contains("Run it again"));
+}
