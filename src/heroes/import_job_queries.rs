@@ -152,6 +152,20 @@ pub async fn release(
     Ok(())
 }
 
+/// An attempt its server stopped on purpose (SIGTERM, a deploy) before it
+/// committed: free for the next claim at once, and not counted.
+pub async fn hand_back(db: impl PgExecutor<'_>, id: Uuid, attempt: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update hero_imports set lease_until = null, processed = 0, attempts = attempts - 1
+         where id = $1 and attempts = $2 and state = 'running'",
+        id,
+        attempt
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Marks failed every running import that nobody holds and that has no
 /// attempts left (its last server stopped while running it); their ids.
 pub async fn fail_exhausted(

@@ -16,6 +16,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 use sqlx::PgPool;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use super::import::{RowStatus, StagedRow};
 use super::import_job_queries::{self as jobs, Claimed};
@@ -44,6 +46,9 @@ enum Outcome {
     Done(i32),
     /// Another worker took the import over; this attempt committed nothing.
     Overtaken,
+    /// The server is stopping: the attempt is dropped, committing nothing,
+    /// and the import handed back without counting it.
+    Stopping,
 }
 
 #[derive(Clone)]
@@ -52,6 +57,25 @@ pub struct ImportWorker {
     clock: Arc<dyn Clock>,
     lease: Duration,
     time_zone: Tz,
+    /// True once the server stops ([`Running::stop`]).
+    stopping: watch::Receiver<bool>,
+}
+
+/// The worker [`ImportWorker::spawn`] started.
+pub struct Running {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops the worker as its server stops (SIGTERM, a deploy): an import it
+    /// was running is handed back at once, uncounted, for the next instance.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(Duration::from_secs(10), self.task).await.is_err() {
+            tracing::warn!("the import worker did not stop within 10 seconds");
+        }
+    }
 }
 
 impl ImportWorker {
@@ -61,6 +85,15 @@ impl ImportWorker {
             clock,
             lease: config.import_lease,
             time_zone: config.time_zone,
+            stopping: watch::channel(false).1,
+        }
+    }
+
+    /// Returns once the server stops; never for a worker that was not spawned.
+    async fn stopped(&self) {
+        let mut stopping = self.stopping.clone();
+        if stopping.wait_for(|stop| *stop).await.is_err() {
+            std::future::pending::<()>().await;
         }
     }
 
@@ -79,13 +112,13 @@ impl ImportWorker {
             return Ok(false);
         };
         tracing::info!(import = %job.id, attempt = job.attempt, "hero import claimed");
-        let work = self.import(&job);
-        tokio::pin!(work);
+        let mut work = Box::pin(self.import(&job));
         // Dropping the work when the lease is lost drops its transaction: it commits nothing.
         let outcome = tokio::select! {
             biased;
             outcome = &mut work => Some(outcome),
             () = self.keep_lease(&job) => None,
+            () = self.stopped() => Some(Ok(Outcome::Stopping)),
         };
         match outcome {
             Some(Ok(Outcome::Done(imported))) => {
@@ -93,6 +126,12 @@ impl ImportWorker {
             }
             Some(Ok(Outcome::Overtaken)) | None => {
                 tracing::warn!(import = %job.id, attempt = job.attempt, "hero import taken over by another worker");
+            }
+            Some(Ok(Outcome::Stopping)) => {
+                // Its transaction ends with it, before the import is handed back.
+                drop(work);
+                jobs::hand_back(&self.pool, job.id, job.attempt).await?;
+                tracing::info!(import = %job.id, "hero import handed back as the server stops");
             }
             Some(Err(e)) => {
                 tracing::error!(error = ?e, import = %job.id, attempt = job.attempt, "hero import failed");
@@ -162,18 +201,24 @@ impl ImportWorker {
         Ok(Outcome::Done(imported))
     }
 
-    /// Runs rounds for as long as the server runs; a round that ran an import
-    /// looks again at once.
-    pub fn spawn(self) {
-        tokio::spawn(async move {
-            loop {
+    /// Runs rounds until the server stops; a round that ran an import looks
+    /// again at once.
+    pub fn spawn(mut self) -> Running {
+        let (stop, stopping) = watch::channel(false);
+        self.stopping = stopping;
+        let task = tokio::spawn(async move {
+            while !*self.stopping.borrow() {
                 match self.run_due().await {
                     Ok(true) => continue,
                     Ok(false) => {}
                     Err(e) => tracing::warn!(error = %e, "the hero import queue could not be read"),
                 }
-                tokio::time::sleep(IDLE).await;
+                tokio::select! {
+                    () = tokio::time::sleep(IDLE) => {}
+                    () = self.stopped() => {}
+                }
             }
         });
+        Running { stop, task }
     }
 }

@@ -1,8 +1,12 @@
-//! The CSV import outlives its server: killed with SIGKILL in the middle of an
-//! import, another instance on the same database takes it up and finishes it,
-//! every row imported exactly once, and nothing is left "running".
+//! The CSV import outlives its server: killed with SIGKILL or stopped with
+//! SIGTERM in the middle of an import, another instance on the same database
+//! takes it up and finishes it, every row imported exactly once, and nothing is
+//! left "running".
 
 use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use sqlx::PgPool;
 
 use crate::support::{Database, Server, connect, create_user, exchange, get, post_form, request_bytes, sign_in};
 
@@ -35,18 +39,18 @@ fn upload_bytes(cookie: &str, csv: &str) -> Vec<u8> {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_import_killed_mid_run_is_resumed_by_another_instance_and_imports_each_row_once() {
-    let db = Database::create("import").await;
-    // A short lease, so that the next instance takes the import up within seconds.
-    let env = [("IMPORT_LEASE_SECONDS", "2")];
-    let mut first = Server::start(&db.url, &env);
-    let pool = connect(&db.url).await;
-    create_user(&pool, "sam@example.org", "Sam Staff", "staff").await;
-    let cookie = sign_in(first.addr, "sam@example.org").await;
+/// A short lease, so that the next instance takes the import up within seconds.
+const ENV: [(&str, &str); 1] = [("IMPORT_LEASE_SECONDS", "2")];
+
+/// A server importing the file, its worker part-way through: the server, the
+/// import's page and a staff cookie.
+async fn importing(pool: &PgPool, url: &str) -> (Server, String, String) {
+    let server = Server::start(url, &ENV);
+    create_user(pool, "sam@example.org", "Sam Staff", "staff").await;
+    let cookie = sign_in(server.addr, "sam@example.org").await;
     let uploaded = tokio::time::timeout(
         Duration::from_secs(60),
-        exchange(first.addr, &upload_bytes(&cookie, &csv())),
+        exchange(server.addr, &upload_bytes(&cookie, &csv())),
     )
     .await
     .expect("the upload is answered")
@@ -54,36 +58,36 @@ async fn an_import_killed_mid_run_is_resumed_by_another_instance_and_imports_eac
     assert_eq!(uploaded.status, 303, "{}", uploaded.body);
     let path = uploaded.location().to_string();
     assert!(path.starts_with("/staff/heroes/import/"), "{path}");
-    let run = post_form(first.addr, &format!("{path}/run"), Some(&cookie), &[]).await;
+    let run = post_form(server.addr, &format!("{path}/run"), Some(&cookie), &[]).await;
     assert_eq!(run.status, 303);
-
-    // Killed while its worker imports: the import is running and has reported progress.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let (state, processed): (String, i32) = sqlx::query_as("select state::text, processed from hero_imports")
-            .fetch_one(&pool)
+            .fetch_one(pool)
             .await
             .expect("the import");
         if state == "running" && processed > 0 {
-            break;
+            return (server, path, cookie);
         }
-        assert_eq!(state, "running", "the import ended before it could be killed");
+        assert_eq!(state, "running", "the import ended before its server could be stopped");
         assert!(Instant::now() < deadline, "the import never started");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    first.kill();
-    let heroes = || async {
-        sqlx::query_scalar::<_, i64>("select count(*) from heroes")
-            .fetch_one(&pool)
-            .await
-            .expect("count heroes")
-    };
-    assert_eq!(heroes().await, 0, "the killed run committed nothing");
+}
 
-    let second = Server::start(&db.url, &env);
+async fn heroes(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("select count(*) from heroes")
+        .fetch_one(pool)
+        .await
+        .expect("count heroes")
+}
+
+/// Another instance finishes the import: done, each row once, after `attempts` claims.
+async fn finished_elsewhere(pool: &PgPool, url: &str, path: &str, cookie: &str, attempts: i32) {
+    let second = Server::start(url, &ENV);
     let deadline = Instant::now() + Duration::from_secs(120);
     let page = loop {
-        let page = get(second.addr, &path, Some(&cookie)).await;
+        let page = get(second.addr, path, Some(cookie)).await;
         assert_eq!(page.status, 200);
         if !page.body.contains("http-equiv=\"refresh\"") {
             break page.body;
@@ -92,19 +96,50 @@ async fn an_import_killed_mid_run_is_resumed_by_another_instance_and_imports_eac
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert!(page.contains(&format!("Done: {ROWS} heroes imported.")), "{page}");
-    let (state, attempts, imported): (String, i32, i32) =
+    let (state, claims, imported): (String, i32, i32) =
         sqlx::query_as("select state::text, attempts, imported from hero_imports")
-            .fetch_one(&pool)
+            .fetch_one(pool)
             .await
             .expect("the import");
-    assert_eq!(state, "done");
-    assert_eq!(attempts, 2, "the second instance ran it once more");
-    assert_eq!(imported, ROWS as i32);
-    assert_eq!(heroes().await, ROWS as i64);
+    assert_eq!((state.as_str(), claims, imported), ("done", attempts, ROWS as i32));
+    assert_eq!(heroes(pool).await, ROWS as i64);
     let distinct: i64 = sqlx::query_scalar("select count(distinct full_name) from heroes")
-        .fetch_one(&pool)
+        .fetch_one(pool)
         .await
         .expect("distinct names");
     assert_eq!(distinct, ROWS as i64, "every row exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_killed_mid_run_is_resumed_by_another_instance_and_imports_each_row_once() {
+    let db = Database::create("import").await;
+    let pool = connect(&db.url).await;
+    let (mut first, path, cookie) = importing(&pool, &db.url).await;
+    first.kill();
+    assert_eq!(heroes(&pool).await, 0, "the killed run committed nothing");
+    // Its lease runs out, and the next instance runs it again: a second attempt.
+    finished_elsewhere(&pool, &db.url, &path, &cookie, 2).await;
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_whose_server_is_stopped_is_handed_back_at_once_uncounted() {
+    let db = Database::create("import_term").await;
+    let pool = connect(&db.url).await;
+    let (mut first, path, cookie) = importing(&pool, &db.url).await;
+    first.signal(Signal::SIGTERM);
+    assert!(first.wait_exit(Duration::from_secs(30)).is_some(), "the server stops");
+    let (state, attempts, lease): (String, i32, Option<chrono::DateTime<chrono::Utc>>) =
+        sqlx::query_as("select state::text, attempts, lease_until from hero_imports")
+            .fetch_one(&pool)
+            .await
+            .expect("the import");
+    assert_eq!(
+        (state.as_str(), attempts, lease),
+        ("running", 0, None),
+        "handed back, not held"
+    );
+    assert_eq!(heroes(&pool).await, 0, "the stopped run committed nothing");
+    finished_elsewhere(&pool, &db.url, &path, &cookie, 1).await;
     pool.close().await;
 }
