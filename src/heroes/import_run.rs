@@ -11,6 +11,7 @@ use serde_json::json;
 use super::import::{COLUMNS, RowStatus, StagedRow};
 use super::import_job_queries as jobs;
 use super::import_queries::{self as queries, ImportRow};
+use super::import_worker::MAX_ATTEMPTS;
 use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
@@ -69,6 +70,10 @@ impl StatusPage {
     /// Queued, no worker has taken it up yet.
     fn waiting(&self) -> bool {
         self.running() && self.import.lease_until.is_none()
+    }
+
+    fn max_attempts(&self) -> i32 {
+        MAX_ATTEMPTS
     }
 
     fn can_run_again(&self) -> bool {

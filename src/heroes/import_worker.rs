@@ -34,7 +34,7 @@ const BATCH: usize = 500;
 /// A round that found nothing waits this long before looking again.
 const IDLE: Duration = Duration::from_secs(2);
 
-/// What the page says of an import whose servers kept stopping.
+/// What the page says of an import whose servers kept stopping (its number is [`MAX_ATTEMPTS`]).
 pub const INTERRUPTED: &str = "The import was interrupted 3 times (its server stopped each time) and nothing was \
                                imported. Run it again, or tell an administrator if it keeps stopping.";
 /// What the page says of an import that stopped on an error on its last attempt.

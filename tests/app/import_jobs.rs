@@ -146,7 +146,7 @@ async fn an_import_whose_server_stopped_is_resumed_and_imports_each_hero_once(po
 async fn a_server_whose_lease_was_taken_over_can_change_nothing(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let (staff, _) = app.signed_in(Role::Staff).await;
-    queued(&staff).await;
+    let path = queued(&staff).await;
     let stale = claimed_by_a_server_that_stops(&app).await;
     app.clock.advance(LEASE_RUN_OUT);
     let current = claimed_by_a_server_that_stops(&app).await;
@@ -160,6 +160,12 @@ async fn a_server_whose_lease_was_taken_over_can_change_nothing(pool: PgPool) {
     assert!(!jobs::finish_done(&app.pool, id, stale, 3, now).await.expect("finish"));
     assert!(jobs::renew(&app.pool, id, current, now).await.expect("renew"));
     assert_eq!(state(&app).await, ("running".to_string(), 2));
+    let text = page_text(&staff.get(&path).await.text());
+    assert!(text.contains("Importing: 0 of 3 rows."), "{text}");
+    assert!(
+        text.contains("Attempt 2 of 3: an earlier attempt did not finish."),
+        "{text}"
+    );
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
