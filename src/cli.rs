@@ -160,6 +160,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     // Every instance looks each minute; the day's claim in the database makes one digest a day.
     crate::digest::spawn(pool.clone(), Arc::new(config.clone()), clock.clone());
+    // Every instance takes imports from the queue, and resumes those whose server stopped.
+    let imports = crate::heroes::import_worker::ImportWorker::new(pool.clone(), clock.clone(), &config).spawn();
     // Every request in flight ends within the request timeout (408 at worst); the
     // margin lets its answer reach the client.
     let header_timeout = config.request_timeout;
@@ -169,6 +171,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     state.demo = demo::is_loaded(&pool).await?;
     let app = router(state);
     server::serve(listener, app, header_timeout, grace, shutdown_signal()).await;
+    // An import under way is handed back for another instance, not left to its lease.
+    imports.stop().await;
     tracing::info!("stopped after finishing the requests in flight");
     Ok(())
 }

@@ -77,6 +77,10 @@ pub struct Config {
     pub mail_lease: Duration,
     /// The hour (0 to 23, in `time_zone`) from which the day's staff digest is sent.
     pub digest_hour: u32,
+    /// How long an import worker holds the import it runs without renewing
+    /// (it renews every third of it); an import whose server stopped is taken
+    /// up again by another instance after this long.
+    pub import_lease: Duration,
 }
 
 /// The S3 credentials that may come from files.
@@ -340,6 +344,7 @@ impl Config {
             // Longer than a round of sending takes (4 messages, 15 s each at worst).
             mail_lease: Duration::from_secs(r.number("MAIL_LEASE_SECONDS", 120, 1)),
             digest_hour,
+            import_lease: Duration::from_secs(r.number("IMPORT_LEASE_SECONDS", 30, 1)),
         }
     }
 

@@ -6,7 +6,8 @@
 //! A tour of the crate, by what the program does:
 //! - [`accounts`]: staff and admin accounts, sign-in, sessions, roles, one-time links.
 //! - [`audit`]: the trail of who changed what, and the admin page that reads it.
-//! - [`heroes`]: fallen responders, their private contacts, photos, CSV import.
+//! - [`heroes`]: fallen responders, their private contacts, photos, CSV import
+//!   (run by a worker on every instance, resumed when its server stops).
 //! - [`runs`]: runners, scheduled runs, numbered miles, the backlog.
 //! - [`grants`]: grant applications, staff review, admin decisions, payments, monthly and yearly totals.
 //! - [`flags`]: each mile's flag and handwritten note, on their way to the family.

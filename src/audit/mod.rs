@@ -46,6 +46,21 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// An event of background work that no request carries (an import a
+    /// worker ran), so from no address; [`by`](Event::by) names the person it
+    /// was done for.
+    pub fn unattended(action: &'a str, entity_type: &'a str, entity_id: Option<String>, summary: String) -> Self {
+        Event {
+            actor_id: None,
+            action,
+            entity_type,
+            entity_id,
+            summary,
+            details: Value::Object(serde_json::Map::new()),
+            client_ip: None,
+        }
+    }
+
     /// The account the act surely belongs to, when it does (a completed sign-in,
     /// a password chosen through its own link).
     pub fn by(self, actor_id: Option<Uuid>) -> Self {

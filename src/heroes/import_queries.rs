@@ -1,5 +1,5 @@
-//! The SQL of the CSV import: the staged file, its progress, and the batch
-//! insert of its heroes.
+//! The SQL of the CSV import: the staged file, and the batch insert of its
+//! heroes (the queue and the progress are in `import_job_queries`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
@@ -77,59 +77,25 @@ pub struct ImportRow {
     pub processed: i32,
     pub imported: i32,
     pub failure: Option<String>,
+    /// Claims by workers so far (the current one included).
+    pub attempts: i32,
+    /// While in the future, a worker holds the running import; past, its
+    /// server stopped and another worker will take it up.
+    pub lease_until: Option<DateTime<Utc>>,
+    /// The rows are kept (housekeeping clears those of old finished imports).
+    pub rows_kept: bool,
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<ImportRow>> {
     sqlx::query_as!(
         ImportRow,
-        r#"select id, file_name, rows, to_add, duplicates, errors, state::text as "state!", processed, imported, failure
+        r#"select id, file_name, rows, to_add, duplicates, errors, state::text as "state!", processed, imported, failure,
+                  attempts, lease_until, rows <> '[]'::jsonb as "rows_kept!"
            from hero_imports where id = $1"#,
         id
     )
     .fetch_optional(db)
     .await
-}
-
-/// Starts a previewed import, once however often the button is pressed: its
-/// rows, or `None` when it was started already.
-pub async fn start(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<serde_json::Value>> {
-    sqlx::query_scalar!(
-        "update hero_imports set state = 'running' where id = $1 and state = 'previewed' returning rows",
-        id
-    )
-    .fetch_optional(db)
-    .await
-}
-
-pub async fn set_processed(db: impl PgExecutor<'_>, id: Uuid, processed: i32) -> sqlx::Result<()> {
-    sqlx::query!("update hero_imports set processed = $2 where id = $1", id, processed)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn finish_done(db: impl PgExecutor<'_>, id: Uuid, imported: i32, now: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update hero_imports set state = 'done', imported = $2, finished_at = $3 where id = $1",
-        id,
-        imported,
-        now
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-pub async fn finish_failed(db: impl PgExecutor<'_>, id: Uuid, failure: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update hero_imports set state = 'failed', failure = $2, finished_at = $3 where id = $1",
-        id,
-        failure,
-        now
-    )
-    .execute(db)
-    .await?;
-    Ok(())
 }
 
 /// Inserts one batch of rows, skipping any hero already recorded; how many were new.

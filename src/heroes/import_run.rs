@@ -1,24 +1,22 @@
-//! The import's pages after the upload: the preview, the run (in one transaction,
-//! on a background task that reports its progress), and the template file.
+//! The import's pages after the upload: the preview, the button that queues the
+//! import for the workers (`import_worker`), its progress or its failure with
+//! "Run it again", and the template file.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::import::{COLUMNS, RowStatus, StagedRow};
+use super::import_job_queries as jobs;
 use super::import_queries::{self as queries, ImportRow};
-use super::model::HeroInput;
+use super::import_worker::MAX_ATTEMPTS;
 use crate::accounts::acting::{Acting, Change};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::{Layout, PathId, render};
-
-const BATCH: usize = 500;
 
 #[derive(Template)]
 #[template(path = "heroes/import.html")]
@@ -60,11 +58,26 @@ struct StatusPage {
     error_rows: Vec<StagedRow>,
     duplicate_rows: Vec<StagedRow>,
     add_rows: Vec<StagedRow>,
+    /// Running, and its worker's lease ran out: its server stopped.
+    resuming: bool,
 }
 
 impl StatusPage {
     fn running(&self) -> bool {
         self.import.state == "running"
+    }
+
+    /// Queued, no worker has taken it up yet.
+    fn waiting(&self) -> bool {
+        self.running() && self.import.lease_until.is_none()
+    }
+
+    fn max_attempts(&self) -> i32 {
+        MAX_ATTEMPTS
+    }
+
+    fn can_run_again(&self) -> bool {
+        self.import.state == "failed" && self.import.rows_kept
     }
 }
 
@@ -87,6 +100,7 @@ pub async fn status(
         error_rows: pick(RowStatus::Error, 500),
         duplicate_rows: pick(RowStatus::Duplicate, 500),
         add_rows: pick(RowStatus::Add, 100),
+        resuming: import.state == "running" && import.lease_until.is_some_and(|until| until < state.now()),
         layout,
         import,
     };
@@ -95,64 +109,39 @@ pub async fn status(
 
 pub async fn run(act: Acting<Staff>, PathId(id): PathId) -> Result<Response, AppError> {
     let to = format!("/staff/heroes/import/{id}");
-    let Some(rows) = queries::start(&act.state.pool, id).await? else {
+    if !jobs::queue(&act.state.pool, id, act.me.id, act.now).await? {
         return act.refused("This import has already been started.", &to).await;
-    };
-    let rows: Vec<StagedRow> = serde_json::from_value(rows).map_err(anyhow::Error::from)?;
-    tokio::spawn(run_in_background(act, id, rows));
+    }
     Ok(Redirect::to(&to).into_response())
 }
 
-async fn run_in_background(act: Acting<Staff>, id: Uuid, rows: Vec<StagedRow>) {
-    let outcome = import(&act, id, &rows).await;
-    let (pool, now) = (&act.state.pool, act.state.now());
-    let result = match &outcome {
-        Ok(imported) => queries::finish_done(pool, id, *imported, now).await,
-        Err(e) => {
-            tracing::error!(error = ?e, import = %id, "hero import failed");
-            let failure =
-                "The import stopped on an error and nothing was imported. Try again, or tell an administrator.";
-            queries::finish_failed(pool, id, failure, now).await
+/// "Run it again" on a failed import: back in the queue, as started by this person.
+pub async fn run_again(act: Acting<Staff>, PathId(id): PathId) -> Result<Response, AppError> {
+    let to = format!("/staff/heroes/import/{id}");
+    let import = queries::find(&act.state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let refusal = match import.state.as_str() {
+        "failed" if !import.rows_kept => {
+            Some("This import's rows are no longer kept. Upload the file again to import it.")
         }
+        "failed" => None,
+        "done" => Some("This import is done; it cannot be run again."),
+        "running" => Some("This import is running already."),
+        _ => Some("This import has not been started yet."),
     };
-    if let Err(e) = result {
-        tracing::error!(error = %e, import = %id, "could not record the end of a hero import");
+    if let Some(message) = refusal {
+        return act.refused(message, &to).await;
     }
-}
-
-/// Inserts every row marked to add in one transaction; returns how many were new.
-async fn import(act: &Acting<Staff>, id: Uuid, rows: &[StagedRow]) -> anyhow::Result<i32> {
-    let state = &act.state;
-    let today = state.today();
-    let now: DateTime<Utc> = state.now();
-    let staged: Vec<(HeroInput, Option<String>)> = rows
-        .iter()
-        .filter(|r| r.status == RowStatus::Add)
-        .filter_map(|r| {
-            let source = Some(r.form.get("confirmation_source").trim().to_string()).filter(|s| !s.is_empty());
-            HeroInput::parse(&r.form.hero_form(), today)
-                .ok()
-                .map(|input| (input, source))
-        })
-        .collect();
-    let mut tx = state.pool.begin().await?;
-    let mut imported = 0i32;
-    for (done, batch) in staged.chunks(BATCH).enumerate() {
-        imported += queries::insert_batch(&mut tx, batch, act.me.id, now).await?;
-        let processed = i32::try_from((done + 1) * BATCH)
-            .unwrap_or(i32::MAX)
-            .min(staged.len() as i32);
-        // Progress goes through the pool, outside the transaction, so the page sees it.
-        queries::set_processed(&state.pool, id, processed).await?;
+    let mut tx = act.state.pool.begin().await?;
+    if !jobs::run_again(&mut *tx, id, act.me.id, act.now).await? {
+        // Pressed twice at once: the other press queued it.
+        return act.refused("This import is running already.", &to).await;
     }
     let change = Change {
-        action: "hero_import.done",
+        action: "hero_import.run_again",
         entity_type: "hero_import",
         entity_id: id.to_string(),
-        summary: format!("{} imported {imported} heroes from a CSV file", act.me.email),
-        details: json!({ "imported": imported }),
+        summary: format!("{} ran the import of {} again", act.me.email, import.file_name),
+        details: json!({ "previous_attempts": import.attempts }),
     };
-    act.record(&mut *tx, change).await?;
-    tx.commit().await?;
-    Ok(imported)
+    act.commit(tx, change, "The import will run again.", &to).await
 }

@@ -9,8 +9,10 @@ pub mod contact_model;
 pub mod contact_queries;
 pub mod contacts;
 pub mod import;
+pub mod import_job_queries;
 pub mod import_queries;
 pub mod import_run;
+pub mod import_worker;
 pub mod lifecycle;
 pub mod lifecycle_queries;
 pub mod model;
@@ -41,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/heroes/import/template.csv", get(import_run::template_csv))
         .route("/staff/heroes/import/{id}", get(import_run::status))
         .route("/staff/heroes/import/{id}/run", post(import_run::run))
+        .route("/staff/heroes/import/{id}/run-again", post(import_run::run_again))
         .route("/staff/heroes/{id}", get(staff::show).post(staff::update))
         .route("/staff/heroes/{id}/edit", get(staff::edit_form))
         .route("/staff/heroes/{id}/confirm", post(staff::confirm))

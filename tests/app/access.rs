@@ -67,6 +67,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/staff/heroes/import/template.csv", "GET", Access::Staff),
     ("/staff/heroes/import/{import}", "GET", Access::Staff),
     ("/staff/heroes/import/{import}/run", "POST", Access::Staff),
+    ("/staff/heroes/import/{import}/run-again", "POST", Access::Staff),
     ("/staff/heroes/{hero}", "GET POST", Access::Staff),
     ("/staff/heroes/{hero}/edit", "GET", Access::Staff),
     ("/staff/heroes/{hero}/confirm", "POST", Access::Staff),

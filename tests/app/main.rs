@@ -39,6 +39,7 @@ mod heroes;
 mod home;
 mod honor_roll;
 mod import;
+mod import_jobs;
 mod ledger;
 mod links;
 mod lockout;

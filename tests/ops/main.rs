@@ -14,6 +14,7 @@ mod backup;
 mod deploy;
 mod exports;
 mod faults;
+mod imports;
 mod input;
 mod instances;
 mod limits;
