@@ -49,17 +49,17 @@ async fn the_trail_filters_by_action_person_and_date(pool: PgPool) {
     let (admin, admin_id) = app.signed_in(Role::Admin).await;
 
     let failed = admin.get("/admin/audit?action=sign_in.failed").await.text();
-    assert!(failed.contains("sign_in.failed for staff@example.org"));
-    assert!(!failed.contains("sign_in.succeeded for"));
+    assert!(failed.contains("Sign-in failed: staff@example.org"));
+    assert!(!failed.contains("Signed in:"));
 
     let by_admin = admin.get(&format!("/admin/audit?actor={admin_id}")).await.text();
-    assert!(by_admin.contains("sign_in.succeeded for admin@example.org"));
-    assert!(!by_admin.contains("sign_in.failed for"));
+    assert!(by_admin.contains("Signed in: admin@example.org"));
+    assert!(!by_admin.contains("Sign-in failed:"));
 
     let future = admin.get("/admin/audit?from=2030-01-01").await.text();
     assert!(future.contains("Nothing matches these filters."));
     let today = admin.get("/admin/audit?from=2026-11-23&to=2026-11-23").await.text();
-    assert!(today.contains("sign_in.succeeded for admin@example.org"));
+    assert!(today.contains("Signed in: admin@example.org"));
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
