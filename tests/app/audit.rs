@@ -108,3 +108,27 @@ async fn the_trail_pages_fifty_at_a_time(pool: PgPool) {
     assert_eq!(second.matches("<tr>").count() - 1, 21, "the remaining twenty-one");
     assert!(!second.contains("before="), "no further page");
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_action_filter_offers_actions_in_words_and_keeps_any_other_start(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = admin.get("/admin/audit?action=grant.").await.text();
+    let document = scraper::Html::parse_document(&page);
+    let selected = scraper::Selector::parse("#action option[selected]").expect("a selector");
+    let chosen: Vec<String> = document
+        .select(&selected)
+        .map(|o| o.text().collect::<String>())
+        .collect();
+    assert_eq!(chosen, vec!["Any grant step".to_string()]);
+    assert!(page.contains(">Signed in</option>"), "actions are offered in words");
+
+    let other = admin.get("/admin/audit?action=%3Cb%3Ecampaign").await.text();
+    let document = scraper::Html::parse_document(&other);
+    let chosen: Vec<String> = document
+        .select(&selected)
+        .map(|o| o.text().collect::<String>())
+        .collect();
+    assert_eq!(chosen, vec!["Starting with <b>campaign".to_string()]);
+    assert!(!other.contains("<b>campaign"), "escaped");
+}
