@@ -1,13 +1,15 @@
 //! Printing in batches: every card to print now on one print, each on its own
 //! page, and the address labels for the same flags on standard sheets (Avery
 //! 5160: 30 per US Letter page, 3 columns of 10). Once printed, staff mark the
-//! batch printed: the cards that were on it (and only those) are marked, one
-//! audit line per flag, and their notes can no longer be corrected.
+//! batch printed: the cards that were on it (and only those, unless a note was
+//! corrected since the print) are marked, one audit line per flag, and their
+//! notes can no longer be corrected.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum_extra::extract::Form;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -30,6 +32,8 @@ pub const LABELS_PER_SHEET: usize = 30;
 struct CardsPage {
     layout: Layout,
     cards: Vec<BatchCard>,
+    /// When the print was made: a note corrected after it is not marked printed.
+    shown_at: String,
 }
 
 impl CardsPage {
@@ -56,7 +60,12 @@ impl LabelsPage {
 
 pub async fn cards(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
     let cards = batch_queries::cards(&state.pool).await?;
-    render(&CardsPage { layout, cards })
+    let shown_at = state.now().to_rfc3339();
+    render(&CardsPage {
+        layout,
+        cards,
+        shown_at,
+    })
 }
 
 pub async fn labels(Staff(_): Staff, layout: Layout, State(state): State<AppState>) -> Result<Response, AppError> {
@@ -83,6 +92,8 @@ pub async fn labels(Staff(_): Staff, layout: Layout, State(state): State<AppStat
 pub struct PrintedForm {
     #[serde(default)]
     flag: Vec<Uuid>,
+    #[serde(default)]
+    shown_at: String,
 }
 
 pub async fn printed(act: Acting<Staff>, Form(form): Form<PrintedForm>) -> Result<Response, AppError> {
@@ -92,11 +103,17 @@ pub async fn printed(act: Acting<Staff>, Form(form): Form<PrintedForm>) -> Resul
             .refused("There were no cards on the print, so nothing was marked.", back)
             .await;
     }
+    let Ok(shown_at) = DateTime::parse_from_rfc3339(form.shown_at.trim()) else {
+        let why = "This print could not be matched to the cards; open the cards again, print them, and mark them then.";
+        return act.refused(why, back).await;
+    };
+    let shown_at = shown_at.with_timezone(&Utc);
     let mut tx = act.state.pool.begin().await?;
-    let marked = batch_queries::mark_printed(&mut *tx, &form.flag, act.me.id, act.now).await?;
+    let marked = batch_queries::mark_printed(&mut *tx, &form.flag, shown_at, act.me.id, act.now).await?;
     if marked.is_empty() {
         tx.rollback().await?;
-        let why = "These cards were already marked printed (or their flags moved on); nothing was changed.";
+        let why = "These cards were already marked printed, or changed since the print (a note corrected, a flag \
+                   moved on); nothing was changed.";
         return act.refused(why, back).await;
     }
     let events: Vec<audit::Event> = marked
@@ -125,7 +142,9 @@ pub async fn printed(act: Acting<Staff>, Form(form): Form<PrintedForm>) -> Resul
     };
     if skipped > 0 {
         message.push_str(&format!(
-            " {skipped} had already been marked printed or had moved on, and were left as they were."
+            " {skipped} had changed since the print (a note corrected, marked printed by someone else, or moved on) \
+             and were left as they were: open the cards again to print {}.",
+            if skipped == 1 { "it" } else { "them" }
         ));
     }
     act.done(message, "/staff/flags").await

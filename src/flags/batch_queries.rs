@@ -77,11 +77,13 @@ pub struct Printed {
     pub hero_name: String,
 }
 
-/// Marks printed the cards of these flags that are still to be printed; the
-/// ones it marked (a card someone else marked first is left out).
+/// Marks printed the cards of these flags that are still to be printed and
+/// whose note was not corrected after `shown_at` (when the print was made);
+/// the ones it marked (a card someone else marked first is left out).
 pub async fn mark_printed(
     db: impl PgExecutor<'_>,
     ids: &[Uuid],
+    shown_at: DateTime<Utc>,
     actor: Uuid,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Printed>> {
@@ -91,10 +93,12 @@ pub async fn mark_printed(
            from miles m join heroes h on h.id = m.hero_id
            where m.id = f.mile_id and f.id = any($1) and m.voided_at is null
              and f.step in ('note_written', 'ready') and f.card_printed_at is null
+             and (f.note_corrected_at is null or f.note_corrected_at <= $4)
            returning f.id, m.number as mile_number, h.full_name as hero_name"#,
         ids,
         now,
-        actor
+        actor,
+        shown_at
     )
     .fetch_all(db)
     .await

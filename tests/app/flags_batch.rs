@@ -28,14 +28,29 @@ async fn family_contact(staff: &TestServer, hero: Uuid, name: &str, address: &st
     assert_eq!(response.status_code(), 303);
 }
 
-/// The flag ids the cards page offers to mark printed.
+/// The form the cards page offers to mark the print printed: the flags on it
+/// and when the print was made.
 fn offered(html: &str) -> Vec<(String, String)> {
     let document = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse("input[name=flag]").expect("selector");
+    let selector =
+        scraper::Selector::parse("form[action='/staff/flags/print/printed'] input[type=hidden]").expect("selector");
     document
         .select(&selector)
-        .filter_map(|e| e.value().attr("value"))
-        .map(|id| ("flag".to_string(), id.to_string()))
+        .filter_map(|e| {
+            Some((
+                e.value().attr("name")?.to_string(),
+                e.value().attr("value")?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The flags on the print, in its order.
+fn offered_ids(html: &str) -> Vec<String> {
+    offered(html)
+        .into_iter()
+        .filter(|(name, _)| name == "flag")
+        .map(|(_, id)| id)
         .collect()
 }
 
@@ -119,8 +134,7 @@ async fn every_card_to_print_is_on_one_print_each_on_its_own_page(pool: PgPool) 
     assert!(text.contains("Thank you for his service."));
     // The mile run longest ago first.
     assert!(text.find("Julian Becerra") < text.find("Ann Tran"));
-    let ids: Vec<String> = offered(&page).into_iter().map(|(_, id)| id).collect();
-    assert_eq!(ids, vec![written_one.to_string(), ready_one.to_string()]);
+    assert_eq!(offered_ids(&page), vec![written_one.to_string(), ready_one.to_string()]);
     // Each card on its own page when printed: the print stylesheet says so.
     let css = staff.get("/static/css/print.css").await.text();
     assert!(css.contains(".batch-card { break-after: page;"), "{css}");
@@ -284,7 +298,7 @@ async fn marking_the_batch_printed_marks_only_its_cards_each_audited(pool: PgPoo
     assert!(audited.iter().all(|(_, actor)| *actor == Some(staff_id)));
     // The next print holds only the card not yet printed.
     let next = staff.get("/staff/flags/print/cards").await.text();
-    assert_eq!(offered(&next), vec![("flag".to_string(), later.to_string())]);
+    assert_eq!(offered_ids(&next), vec![later.to_string()]);
     // The flag page says the card was printed.
     let flag_page = staff.get(&format!("/staff/flags/{first}")).await.text();
     assert!(text_of(&flag_page, "card-printed").is_some_and(|t| t.starts_with("Card printed on")));
@@ -466,4 +480,63 @@ async fn a_bad_correction_comes_back_and_changes_nothing(pool: PgPool) {
     assert_eq!(text_of(&page, "note-text").as_deref(), Some(hostile));
     let card = staff.get("/staff/flags/print/cards").await.text();
     assert!(!card.contains("<script>alert") && card.contains("&#60;script&#62;"));
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_note_corrected_after_the_print_was_made_is_not_marked_printed(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, _) = app.signed_in(Role::Staff).await;
+    let runner = runner(&app).await;
+    let kept = log_mile(
+        &app,
+        &staff,
+        hero(&app, "Julian Becerra", "police", "US").await,
+        runner,
+        "2026-11-20",
+    )
+    .await;
+    let changed = log_mile(
+        &app,
+        &staff,
+        hero(&app, "Ann Tran", "fire", "US").await,
+        runner,
+        "2026-11-21",
+    )
+    .await;
+    bring_to(&staff, kept, Step::NoteWritten).await;
+    bring_to(&staff, changed, Step::NoteWritten).await;
+    let print = staff.get("/staff/flags/print/cards").await.text();
+    // Someone corrects a note after the print came out: the paper shows the old text.
+    app.clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(
+        correct(&staff, changed, "Thank you for her service.")
+            .await
+            .status_code(),
+        303
+    );
+    staff.get("/staff").await;
+    let response = staff.post("/staff/flags/print/printed").form(&offered(&print)).await;
+    let text = page_text(&follow(&staff, &response).await.text());
+    assert!(
+        text.contains("1 card marked printed. 1 had changed since the print"),
+        "{text}"
+    );
+    assert_eq!(
+        app.count("select count(*) from flags where card_printed_at is not null")
+            .await,
+        1
+    );
+    let next = staff.get("/staff/flags/print/cards").await.text();
+    assert_eq!(offered_ids(&next), vec![changed.to_string()]);
+    assert!(page_text(&next).contains("Thank you for her service."));
+    // A form without its moment is refused, nothing marked.
+    let bare = [("flag".to_string(), changed.to_string())];
+    let refused = staff.post("/staff/flags/print/printed").form(&bare).await;
+    assert_eq!(location(&refused), "/staff/flags/print/cards");
+    assert!(page_text(&follow(&staff, &refused).await.text()).contains("could not be matched"));
+    assert_eq!(
+        app.count("select count(*) from flags where card_printed_at is not null")
+            .await,
+        1
+    );
 }
