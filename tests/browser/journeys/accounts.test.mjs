@@ -97,7 +97,7 @@ test('the first admin sets up, invites a staff member, and both sign in', async 
   // The admin sees both sign-ins in the audit trail.
   await admin.getByRole('link', { name: 'Audit trail' }).click();
   const trail = await admin.locator('main').innerText();
-  assert.match(trail, /sign_in\.succeeded for runner@example\.org/);
+  assert.match(trail, /Signed in: runner@example\.org/);
   // Actions read in words; the code stays in the cell's title.
   assert.match(trail, /Invited an account/);
   assert.equal(await admin.locator('main [title="account.invited"]').count() > 0, true);
