@@ -167,7 +167,7 @@ impl Search {
 
     /// The condition on `h`: every long word by one of its spellings, or, when
     /// only short words were typed, those words exactly.
-    fn push_where(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+    fn push_where(&self, sql: &mut QueryBuilder<Postgres>) {
         if self.typed.is_empty() {
             sql.push(" and false");
         } else if self.required.is_empty() {
@@ -179,7 +179,7 @@ impl Search {
     }
 
     /// The score: how many typed words the hero holds exactly as typed.
-    fn push_score(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+    fn push_score(&self, sql: &mut QueryBuilder<Postgres>) {
         sql.push("(0");
         for word in &self.typed {
             sql.push(" + (h.search_words @> ")
@@ -231,7 +231,7 @@ async fn rows(pool: &PgPool, filter: &RollFilter, search: Option<&Search>, limit
 
 /// The query for up to `limit` rows after the filter's cursor, the matches of
 /// `search` when there is one. The export streams it; a page reads it whole.
-pub fn rows_sql<'a>(filter: &'a RollFilter, search: Option<&'a Search>, limit: i64) -> QueryBuilder<'a, Postgres> {
+pub fn rows_sql(filter: &RollFilter, search: Option<&Search>, limit: i64) -> QueryBuilder<Postgres> {
     let mut sql = QueryBuilder::<Postgres>::new("select * from (");
     match search {
         // The matches, the newest first, at most the cap, scored and counted;
