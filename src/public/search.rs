@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
@@ -221,12 +221,30 @@ pub async fn page(pool: &PgPool, filter: &RollFilter, limit: i64) -> sqlx::Resul
 
 /// Rows for an export: the whole search (up to `limit`), without a count.
 async fn rows(pool: &PgPool, filter: &RollFilter, search: Option<&Search>, limit: i64) -> sqlx::Result<Vec<RollRow>> {
+    let mut conn = pool.acquire().await?;
+    if search.is_some() {
+        know_roll_types(&mut conn).await?;
+    }
     // Planned for these very words: how common they are decides the plan.
     rows_sql(filter, search, limit)
         .build_query_as()
         .persistent(search.is_none())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
+}
+
+/// Puts the roll's own column types in the connection's cache before a search
+/// (an unnamed statement) returns them: sqlx 0.9.0 looks an uncached result
+/// type up between preparing an unnamed statement and running it, which throws
+/// the statement away ("unnamed prepared statement does not exist",
+/// transact-rs/sqlx#4305, fixed upstream by #4361, not yet released). This
+/// statement is named, so the look-up it causes is harmless, and it runs once
+/// per connection before being answered from the statement cache.
+pub async fn know_roll_types(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query("select null::hero_service, null::hero_cause")
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The query for up to `limit` rows after the filter's cursor, the matches of
