@@ -188,8 +188,15 @@ async fn write_roll(sink: &mut CsvSink, pool: &PgPool, filter: &RollFilter, base
         Some(q) => Some(search::Search::correct(pool, q).await?),
         None => None,
     };
+    let mut conn = pool.acquire().await?;
+    if search.is_some() {
+        search::know_roll_types(&mut conn).await?;
+    }
     let mut sql = search::rows_sql(filter, search.as_ref(), EXPORT_ROWS);
-    let mut rows = sql.build_query_as::<RollRow>().persistent(search.is_none()).fetch(pool);
+    let mut rows = sql
+        .build_query_as::<RollRow>()
+        .persistent(search.is_none())
+        .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
         sink.record([
             spreadsheet_cell(&row.full_name),

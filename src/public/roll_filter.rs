@@ -157,7 +157,7 @@ impl RollFilter {
 
     /// Adds the `where` clause of the filters (confirmed heroes only); the
     /// search's own condition is `public::search`'s.
-    pub fn push_where(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+    pub fn push_where(&self, sql: &mut QueryBuilder<Postgres>) {
         sql.push(" where h.confirmed_at is not null");
         if let Some(service) = self.service {
             sql.push(" and h.service = ").push_bind(service);
@@ -187,7 +187,7 @@ impl RollFilter {
     }
 
     /// Adds the cursor condition and the order that pagination follows.
-    pub fn push_page(&self, sql: &mut QueryBuilder<'_, Postgres>, limit: i64) {
+    pub fn push_page(&self, sql: &mut QueryBuilder<Postgres>, limit: i64) {
         match &self.after {
             Some(Cursor::BestMatch(score, date, id)) => {
                 sql.push(" and (score, h.end_of_watch, h.id) < (")

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
@@ -167,7 +167,7 @@ impl Search {
 
     /// The condition on `h`: every long word by one of its spellings, or, when
     /// only short words were typed, those words exactly.
-    fn push_where(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+    fn push_where(&self, sql: &mut QueryBuilder<Postgres>) {
         if self.typed.is_empty() {
             sql.push(" and false");
         } else if self.required.is_empty() {
@@ -179,7 +179,7 @@ impl Search {
     }
 
     /// The score: how many typed words the hero holds exactly as typed.
-    fn push_score(&self, sql: &mut QueryBuilder<'_, Postgres>) {
+    fn push_score(&self, sql: &mut QueryBuilder<Postgres>) {
         sql.push("(0");
         for word in &self.typed {
             sql.push(" + (h.search_words @> ")
@@ -221,17 +221,35 @@ pub async fn page(pool: &PgPool, filter: &RollFilter, limit: i64) -> sqlx::Resul
 
 /// Rows for an export: the whole search (up to `limit`), without a count.
 async fn rows(pool: &PgPool, filter: &RollFilter, search: Option<&Search>, limit: i64) -> sqlx::Result<Vec<RollRow>> {
+    let mut conn = pool.acquire().await?;
+    if search.is_some() {
+        know_roll_types(&mut conn).await?;
+    }
     // Planned for these very words: how common they are decides the plan.
     rows_sql(filter, search, limit)
         .build_query_as()
         .persistent(search.is_none())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
+}
+
+/// Puts the roll's own column types in the connection's cache before a search
+/// (an unnamed statement) returns them: sqlx 0.9.0 looks an uncached result
+/// type up between preparing an unnamed statement and running it, which throws
+/// the statement away ("unnamed prepared statement does not exist",
+/// transact-rs/sqlx#4305, fixed upstream by #4361, not yet released). This
+/// statement is named, so the look-up it causes is harmless, and it runs once
+/// per connection before being answered from the statement cache.
+pub async fn know_roll_types(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query("select null::hero_service, null::hero_cause")
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The query for up to `limit` rows after the filter's cursor, the matches of
 /// `search` when there is one. The export streams it; a page reads it whole.
-pub fn rows_sql<'a>(filter: &'a RollFilter, search: Option<&'a Search>, limit: i64) -> QueryBuilder<'a, Postgres> {
+pub fn rows_sql(filter: &RollFilter, search: Option<&Search>, limit: i64) -> QueryBuilder<Postgres> {
     let mut sql = QueryBuilder::<Postgres>::new("select * from (");
     match search {
         // The matches, the newest first, at most the cap, scored and counted;

@@ -612,7 +612,9 @@ async fn a_script_typed_into_any_text_field_is_shown_escaped_everywhere(pool: Pg
         ("users", "display_name"),
     ] {
         let stored = app
-            .count(&format!("select count(*) from {table} where {column} like '%xss-7e1%'"))
+            .count(sqlx::AssertSqlSafe(format!(
+                "select count(*) from {table} where {column} like '%xss-7e1%'"
+            )))
             .await;
         assert!(stored > 0, "the payload was stored in {table}.{column}");
     }

@@ -94,7 +94,11 @@ async fn the_demo_loads_a_consistent_program_into_an_empty_database(pool: PgPool
         ),
     ];
     for (sql, expected) in checks {
-        assert_eq!(app.count(&format!("select ({sql})::bigint")).await, *expected, "{sql}");
+        assert_eq!(
+            app.count(sqlx::AssertSqlSafe(format!("select ({sql})::bigint"))).await,
+            *expected,
+            "{sql}"
+        );
     }
     // The public pages show it, and an admin can still be set up.
     let visitor = app.browser();

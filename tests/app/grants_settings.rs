@@ -118,8 +118,10 @@ async fn a_second_admin_sees_the_proposal_and_confirms_it_and_the_trail_says_so(
     assert_eq!((by, of), (second_id, first_id));
     for action in ["grant.settings_proposed", "grant.settings_changed"] {
         assert_eq!(
-            app.count(&format!("select count(*) from audit_log where action = '{action}'"))
-                .await,
+            app.count(sqlx::AssertSqlSafe(format!(
+                "select count(*) from audit_log where action = '{action}'"
+            )))
+            .await,
             1,
             "{action}"
         );

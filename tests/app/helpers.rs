@@ -205,7 +205,7 @@ impl TestApp {
         totp_code(&secret, DateTime::from_timestamp(step * 30, 0).expect("a valid time"))
     }
 
-    pub async fn count(&self, sql: &str) -> i64 {
+    pub async fn count(&self, sql: impl sqlx::SqlSafeStr) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.pool)
             .await

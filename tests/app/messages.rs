@@ -397,9 +397,9 @@ async fn removing_ones_second_factor_emails_the_owner(pool: PgPool) {
             .contains("The second factor of your account was removed.")
     );
     assert_eq!(
-        app.count(&format!(
+        app.count(sqlx::AssertSqlSafe(format!(
             "select count(*) from second_factors where user_id = '{staff}'"
-        ))
+        )))
         .await,
         0
     );

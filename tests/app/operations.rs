@@ -112,10 +112,12 @@ async fn a_database_that_cannot_be_created_is_said_so_in_one_line(pool: PgPool) 
     // A password of its own, so the role signs in wherever PostgreSQL asks for
     // one (Debian's default for TCP), not only where loopback is trusted.
     let password = uuid::Uuid::new_v4().simple().to_string();
-    sqlx::query(&format!("create role {role} login password '{password}'"))
-        .execute(&pool)
-        .await
-        .expect("role");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "create role {role} login password '{password}'"
+    )))
+    .execute(&pool)
+    .await
+    .expect("role");
     // The same server the tests use, whatever its address.
     let mut url = url::Url::parse(&std::env::var("DATABASE_URL").expect("DATABASE_URL is set for the tests"))
         .expect("DATABASE_URL is a URL");
@@ -129,7 +131,7 @@ async fn a_database_that_cannot_be_created_is_said_so_in_one_line(pool: PgPool) 
         .env("RUST_LOG", "off")
         .output()
         .expect("run the binary");
-    sqlx::query(&format!("drop role {role}"))
+    sqlx::query(sqlx::AssertSqlSafe(format!("drop role {role}")))
         .execute(&pool)
         .await
         .expect("drop role");
@@ -198,7 +200,7 @@ async fn visitors_public_pages_are_served_from_a_short_lived_cache(pool: PgPool)
 async fn housekeeping_removes_only_what_is_no_longer_needed(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let staff = app.create_user("staff@example.org", "Sam Staff", Role::Staff).await;
-    sqlx::raw_sql(&format!(
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "insert into sessions (id, data, expiry_date) values
            ('expired', '{{}}', '2026-11-22 00:00+00'), ('live', '{{}}', '2026-11-24 00:00+00');
          insert into login_throttle (key, failures, window_started_at, locked_until) values
@@ -210,7 +212,7 @@ async fn housekeeping_removes_only_what_is_no_longer_needed(pool: PgPool) {
            ('01900000-0000-7000-8000-0000000000b2', '{staff}', '2026-11-22 00:00+00', 'new preview.csv', '[{{}}]', 1, 0, 0, 'previewed'),
            ('01900000-0000-7000-8000-0000000000b3', '{staff}', '2026-09-01 00:00+00', 'old done.csv', '[{{}}]', 1, 0, 0, 'done'),
            ('01900000-0000-7000-8000-0000000000b4', '{staff}', '2026-11-20 00:00+00', 'new done.csv', '[{{}}]', 1, 0, 0, 'done');"
-    ))
+    )))
     .execute(&app.pool)
     .await
     .expect("rows of every age");

@@ -159,9 +159,9 @@ async fn tables(pool: &PgPool) -> Vec<String> {
 
 /// A table's rows, as a count and a digest of their text in a fixed order.
 async fn contents(pool: &PgPool, table: &str) -> (i64, String) {
-    sqlx::query_as(&format!(
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
         r#"select count(*), coalesce(md5(string_agg(t::text, E'\n' order by t::text)), '') from "{table}" t"#
-    ))
+    )))
     .fetch_one(pool)
     .await
     .unwrap_or_else(|e| panic!("read {table}: {e}"))

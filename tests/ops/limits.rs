@@ -12,7 +12,7 @@ use crate::support::{Database, PASSWORD, Server, create_user, form_body, request
 const EMAIL: &str = "lee@example.org";
 const WRONG: &str = "not the password at all";
 
-async fn count(pool: &PgPool, sql: &str) -> i64 {
+async fn count(pool: &PgPool, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.expect("a count")
 }
 

@@ -62,7 +62,7 @@ impl Database {
     pub async fn create(purpose: &str) -> Database {
         let db = Database::fresh(purpose);
         let admin = connect(&admin_url()).await;
-        sqlx::query(&format!("create database {}", db.name))
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {}", db.name)))
             .execute(&admin)
             .await
             .expect("create a test database");
@@ -85,9 +85,11 @@ impl Drop for Database {
             };
             runtime.block_on(async {
                 if let Ok(admin) = PgPoolOptions::new().max_connections(1).connect(&admin_url()).await {
-                    let _ = sqlx::query(&format!("drop database if exists {name} with (force)"))
-                        .execute(&admin)
-                        .await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "drop database if exists {name} with (force)"
+                    )))
+                    .execute(&admin)
+                    .await;
                     admin.close().await;
                 }
             });
