@@ -153,6 +153,8 @@ pub fn router(state: AppState) -> Router {
             PageCache::new(config.public_cache, live_session(state.pool.clone())),
             web::cache::serve,
         ))
+        // Outside the cache: the bare home page follows the browser's language.
+        .layer(from_fn(web::lang::negotiate))
         .layer(from_fn_with_state(
             RateLimit::new(config.rate_limit_per_minute, config.trusted_proxy_hops),
             web::rate_limit::limit,
@@ -224,7 +226,7 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 }
 
 fn loggable_path(path: &str) -> String {
-    for prefix in ["/setup/", "/account/welcome/", "/grants/status/"] {
+    for prefix in ["/setup/", "/account/welcome/", "/grants/status/", "/fr/grants/status/"] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }

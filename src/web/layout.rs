@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::lang::Lang;
+
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub enum FlashKind {
     Success,
@@ -59,6 +61,11 @@ pub struct Layout {
     pub flashes: Vec<Flash>,
     /// Demo data: every page carries a notice.
     pub demo: bool,
+    /// The language of this page's address (French under `/fr`).
+    pub lang: Lang,
+    /// This page's address (path and query) as it reads in English, for the
+    /// language switcher and the `hreflang` links.
+    pub here: String,
 }
 
 impl Layout {
@@ -68,7 +75,50 @@ impl Layout {
             user: None,
             flashes: Vec::new(),
             demo: false,
+            lang: Lang::En,
+            here: "/".into(),
         }
+    }
+
+    /// The message `key` in this page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The message `key` with one value.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        self.lang.t1(key, name, value)
+    }
+
+    /// An English address as it reads in this page's language.
+    pub fn link(&self, english: &str) -> String {
+        self.lang.link(english)
+    }
+
+    /// A hero's public page in this page's language.
+    pub fn hero_link(&self, id: impl std::fmt::Display) -> String {
+        self.lang.link(&format!("/heroes/{id}"))
+    }
+
+    /// Whether this page is one of those written in both languages (the others
+    /// have no switcher).
+    pub fn bilingual(&self) -> bool {
+        self.user.is_none() && bilingual(self.here.split('?').next().unwrap_or_default())
+    }
+
+    /// This page in English, for the switcher: the home page says so in its
+    /// query, since the bare `/` follows the browser's language.
+    pub fn english_href(&self) -> String {
+        if self.here == "/" {
+            "/?lang=en".into()
+        } else {
+            self.here.clone()
+        }
+    }
+
+    /// This page in French.
+    pub fn french_href(&self) -> String {
+        Lang::Fr.link(&self.here)
     }
 
     pub fn is_admin(&self) -> bool {
@@ -79,4 +129,21 @@ impl Layout {
     pub fn needs_code(&self) -> bool {
         self.user.as_ref().is_some_and(Viewer::needs_code)
     }
+}
+
+/// The public pages that exist in French too, by their English path.
+pub fn bilingual(path: &str) -> bool {
+    const EXACT: [&str; 6] = [
+        "/",
+        "/honor-roll",
+        "/runs",
+        "/grants",
+        "/grants/apply",
+        "/grants/apply/received",
+    ];
+    EXACT.contains(&path)
+        || path.starts_with("/grants/status/")
+        || path
+            .strip_prefix("/heroes/")
+            .is_some_and(|rest| !rest.is_empty() && (!rest.contains('/') || rest.ends_with("/reflections/received")))
 }

@@ -9,6 +9,7 @@ pub mod client;
 pub mod cookie;
 pub mod export;
 pub mod forms;
+pub mod lang;
 pub mod layout;
 pub mod rate_limit;
 pub mod refusals;
@@ -65,10 +66,17 @@ impl FromRequestParts<AppState> for Layout {
             Some(session) if user.is_some() || session.id().is_some() => take_flashes(session).await?,
             _ => Vec::new(),
         };
+        let (lang, english_path) = lang::Lang::of_path(parts.uri.path());
+        let here = match parts.uri.query() {
+            Some(query) => format!("{english_path}?{query}"),
+            None => english_path.to_string(),
+        };
         Ok(Layout {
             user,
             flashes,
             demo: state.demo,
+            lang,
+            here,
         })
     }
 }
