@@ -145,10 +145,15 @@ pub fn router(state: AppState) -> Router {
     // checks that refuse a request before any handler runs, the timeout, the pages
     // that explain a refusal, then compression, headers, panics, logging and the
     // request id on the outside.
-    pages
+    let routed = pages
         .merge(static_files)
         .merge(ops::routes())
         .route_layer(from_fn(metrics::tag_route))
+        .with_state(state.clone());
+    // A French address (`/fr/...`) is routed as its English one, before routing.
+    let routed = tower::ServiceExt::map_request(routed, web::lang::route_by_language);
+    Router::new()
+        .fallback_service(routed)
         .layer(from_fn_with_state(
             PageCache::new(config.public_cache, live_session(state.pool.clone())),
             web::cache::serve,
@@ -186,7 +191,6 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(from_fn(web::request_id::keep_only_plain))
         .layer(SetSensitiveHeadersLayer::new([header::COOKIE, header::AUTHORIZATION]))
-        .with_state(state)
 }
 
 /// The page cache's question, answered where sessions are kept.

@@ -119,13 +119,13 @@ pub async fn submit(
         max_date: today.to_string(),
     };
     if locked_until(&state.pool, &limit[0].key, now).await?.is_some() {
-        page.refusal = Some(page.layout.t("apply-too-many"));
+        page.refusal = Some(page.layout.lang.t("apply-too-many"));
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     if !page.form.website.trim().is_empty() {
         // Only a robot fills the hidden field; it counts toward the limit too.
         throttle::reserve(&state.pool, &limit, now).await?;
-        page.refusal = Some(page.layout.t("apply-automated"));
+        page.refusal = Some(page.layout.lang.t("apply-automated"));
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let lang = page.layout.lang;
@@ -143,7 +143,7 @@ pub async fn submit(
     // The reading above only spares work; this is the step that holds under
     // parallel submissions.
     if let Reservation::Refused = throttle::reserve(&state.pool, &limit, now).await? {
-        page.refusal = Some(page.layout.t("apply-too-many"));
+        page.refusal = Some(page.layout.lang.t("apply-too-many"));
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     let mut tx = state.pool.begin().await?;

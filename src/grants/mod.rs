@@ -29,17 +29,11 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    let public = [
-        ("/grants", get(apply::totals)),
-        ("/grants/apply", get(apply::form).post(apply::submit)),
-        ("/grants/apply/received", get(apply::received)),
-        ("/grants/status/{secret}", get(follow::status)),
-    ]
-    .into_iter()
-    .fold(Router::new(), |router, (path, handler)| {
-        crate::web::lang::both(router, path, handler)
-    });
-    public
+    Router::new()
+        .route("/grants", get(apply::totals))
+        .route("/grants/apply", get(apply::form).post(apply::submit))
+        .route("/grants/apply/received", get(apply::received))
+        .route("/grants/status/{secret}", get(follow::status))
         .route("/staff/grants", get(staff::queue).post(staff::create))
         .route("/staff/grants/new", get(staff::new_form))
         .route("/staff/grants/{id}", get(review::show))

@@ -21,7 +21,6 @@ use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::state::AppState;
-use crate::web::lang::both;
 
 pub fn routes() -> Router<AppState> {
     // The read-only API answers any site's GETs, so an agency's own page can
@@ -36,26 +35,20 @@ pub fn routes() -> Router<AppState> {
                 .allow_origin(Any)
                 .allow_methods([Method::GET, Method::HEAD]),
         );
-    let pages = [
-        ("/", get(home::page)),
-        ("/honor-roll", get(honor_roll::honor_roll)),
-        ("/heroes/{id}", get(hero::page)),
-        ("/heroes/{id}/reflections", post(reflect::submit)),
-        ("/heroes/{id}/reflections/received", get(reflect::received)),
-        ("/runs", get(runs::page)),
-    ];
-    let bilingual = pages
-        .into_iter()
-        .fold(Router::new(), |router, (path, handler)| both(router, path, handler));
     Router::new()
         .merge(api)
-        .merge(bilingual)
+        .route("/", get(home::page))
+        .route("/honor-roll", get(honor_roll::honor_roll))
         .route("/honor-roll.csv", get(honor_roll::export_csv))
         .route("/honor-roll/states", get(honor_roll::by_state))
         .route("/honor-roll/years", get(honor_roll::by_year))
+        .route("/heroes/{id}", get(hero::page))
         .route("/heroes/{id}/videos/{number}", get(video::page))
+        .route("/heroes/{id}/reflections", post(reflect::submit))
+        .route("/heroes/{id}/reflections/received", get(reflect::received))
         .route("/sitemap.xml", get(share::sitemap))
         .route("/robots.txt", get(share::robots))
+        .route("/runs", get(runs::page))
         .route("/feeds/miles.atom", get(feeds::miles))
         .route("/runs.ics", get(runs::calendar))
 }

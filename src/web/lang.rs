@@ -6,12 +6,10 @@
 //! writes them ("1,234.56" and "$1,234.56" against "1 234,56" and "1 234,56 $").
 //! Staff pages stay in English.
 
-use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::MethodRouter;
 use std::borrow::Borrow;
 
 use chrono::{Datelike, NaiveDate};
@@ -219,9 +217,42 @@ impl Lang {
     }
 }
 
-/// A page at its English address and at its French one (`/fr/...`).
-pub fn both<S: Clone + Send + Sync + 'static>(router: Router<S>, path: &str, handler: MethodRouter<S>) -> Router<S> {
-    router.route(path, handler.clone()).route(&Lang::Fr.link(path), handler)
+/// The public pages that exist in French too, by their English path.
+pub fn bilingual(path: &str) -> bool {
+    const EXACT: [&str; 6] = [
+        "/",
+        "/honor-roll",
+        "/runs",
+        "/grants",
+        "/grants/apply",
+        "/grants/apply/received",
+    ];
+    EXACT.contains(&path)
+        || path.starts_with("/grants/status/")
+        || path.strip_prefix("/heroes/").is_some_and(|rest| {
+            !rest.is_empty()
+                && (!rest.contains('/') || rest.ends_with("/reflections") || rest.ends_with("/reflections/received"))
+        })
+}
+
+/// Before routing: a French address of a bilingual page is routed as its
+/// English one, with [`Lang::Fr`] in the request's extensions for the page to
+/// read. So each page has one route and one handler, and the route table
+/// lists each once; everything outside the router (the page cache, the logs)
+/// still sees the French address.
+pub fn route_by_language(mut request: Request) -> Request {
+    let (lang, english) = Lang::of_path(request.uri().path());
+    if lang == Lang::Fr && bilingual(english) {
+        let address = match request.uri().query() {
+            Some(query) => format!("{english}?{query}"),
+            None => english.to_string(),
+        };
+        if let Ok(uri) = address.parse() {
+            *request.uri_mut() = uri;
+            request.extensions_mut().insert(Lang::Fr);
+        }
+    }
+    request
 }
 
 /// Middleware: the bare home page (`/`, no query) follows the browser's

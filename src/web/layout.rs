@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::lang::Lang;
+use super::lang::{Lang, bilingual};
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub enum FlashKind {
@@ -80,14 +80,14 @@ impl Layout {
         }
     }
 
-    /// The message `key` in this page's language.
-    pub fn t(&self, key: &str) -> String {
-        self.lang.t(key)
+    /// The message `key` in this page's language, for a template.
+    pub fn t(&self, key: &str) -> Words {
+        Words(self.lang.t(key))
     }
 
-    /// The message `key` with one value.
-    pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
-        self.lang.t1(key, name, value)
+    /// The message `key` with one value, for a template.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> Words {
+        Words(self.lang.t1(key, name, value))
     }
 
     /// An English address as it reads in this page's language.
@@ -131,19 +131,62 @@ impl Layout {
     }
 }
 
-/// The public pages that exist in French too, by their English path.
-pub fn bilingual(path: &str) -> bool {
-    const EXACT: [&str; 6] = [
-        "/",
-        "/honor-roll",
-        "/runs",
-        "/grants",
-        "/grants/apply",
-        "/grants/apply/received",
-    ];
-    EXACT.contains(&path)
-        || path.starts_with("/grants/status/")
-        || path
-            .strip_prefix("/heroes/")
-            .is_some_and(|rest| !rest.is_empty() && (!rest.contains('/') || rest.ends_with("/reflections/received")))
+/// A message as a template shows it. It is escaped here rather than by the
+/// template, keeping the apostrophe as typed ("family's", not "family&#39;s"):
+/// `&`, `<`, `>` and `"` are escaped, which is enough in text and in attribute
+/// values between double quotes, the only kind the templates use. The values
+/// put into a message (a hero's name) are escaped with it.
+pub struct Words(String);
+
+impl std::fmt::Display for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '&' => f.write_str("&amp;")?,
+                '<' => f.write_str("&lt;")?,
+                '>' => f.write_str("&gt;")?,
+                '"' => f.write_str("&quot;")?,
+                c => std::fmt::Write::write_char(f, c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Escaped by its own `Display`, above.
+impl askama::filters::HtmlSafe for Words {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_escape_markup_and_keep_apostrophes() {
+        let words = Words(r#"<b>Tom & "Jerry"</b>'s"#.into());
+        assert_eq!(words.to_string(), "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;'s");
+    }
+
+    #[test]
+    fn only_the_translated_public_pages_are_bilingual() {
+        for path in [
+            "/",
+            "/honor-roll",
+            "/runs",
+            "/grants",
+            "/grants/apply",
+            "/grants/status/abc",
+            "/heroes/1",
+        ] {
+            assert!(bilingual(path), "{path}");
+        }
+        for path in [
+            "/staff",
+            "/heroes/1/videos/3",
+            "/honor-roll/states",
+            "/login",
+            "/propose",
+        ] {
+            assert!(!bilingual(path), "{path}");
+        }
+    }
 }

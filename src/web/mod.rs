@@ -66,11 +66,12 @@ impl FromRequestParts<AppState> for Layout {
             Some(session) if user.is_some() || session.id().is_some() => take_flashes(session).await?,
             _ => Vec::new(),
         };
-        let (lang, english_path) = lang::Lang::of_path(parts.uri.path());
-        let here = match parts.uri.query() {
-            Some(query) => format!("{english_path}?{query}"),
-            None => english_path.to_string(),
-        };
+        // A French address was routed as its English one, the language kept aside.
+        let lang = parts.extensions.get::<lang::Lang>().copied().unwrap_or_default();
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_string(), ToString::to_string);
         Ok(Layout {
             user,
             flashes,
