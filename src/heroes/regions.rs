@@ -170,3 +170,46 @@ pub const CA_PROVINCES: &[(&str, &str)] = &[
     ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
     ("SK", "Saskatchewan"), ("YT", "Yukon"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grants::model::GrantKind;
+    use crate::heroes::model::{Cause, Service};
+
+    #[test]
+    fn the_english_messages_say_what_the_lists_always_said() {
+        for service in Service::ALL {
+            assert_eq!(service.label_in(Lang::En), service.label());
+            assert_ne!(service.label_in(Lang::Fr), format!("service-{}", service.code()));
+        }
+        for cause in Cause::ALL {
+            assert_eq!(cause.label_in(Lang::En), cause.label());
+            assert_ne!(cause.label_in(Lang::Fr), format!("cause-{}", cause.code()));
+        }
+        for kind in GrantKind::ALL {
+            assert_eq!(kind.label_in(Lang::En), kind.label());
+            assert_ne!(kind.label_in(Lang::Fr), format!("grant-kind-{}", kind.code()));
+        }
+    }
+
+    #[test]
+    fn provinces_and_states_have_their_french_names() {
+        let quebec = Region::parse(Country::Ca, "QC").map(|r| r.name_in(Lang::Fr));
+        assert_eq!(quebec, Ok("Québec"));
+        assert_eq!(Region::name_of_in("CA", "BC", Lang::Fr), "Colombie-Britannique");
+        assert_eq!(Region::name_of_in("US", "CA", Lang::Fr), "Californie");
+        assert_eq!(Region::name_of_in("US", "TX", Lang::Fr), "Texas");
+        assert_eq!(Region::name_of_in("CA", "QC", Lang::En), "Quebec");
+        assert_eq!(Country::Us.name_in(Lang::Fr), "États-Unis");
+        // Every French name belongs to a real region of its country.
+        for (code, english, _) in FRENCH_NAMES {
+            assert!(
+                Country::ALL
+                    .iter()
+                    .any(|c| c.regions().iter().any(|(k, n)| k == code && n == english)),
+                "{code} {english}"
+            );
+        }
+    }
+}

@@ -23,6 +23,7 @@ mod exports;
 mod family_notice;
 mod flags;
 mod flags_pages;
+mod french;
 mod grants;
 mod grants_decisions;
 mod grants_export;
