@@ -16,6 +16,7 @@
 //! - [`public`]: the pages visitors see without an account.
 //! - [`proposals`]: the public's proposed heroes and corrections, and the staff queue that acts on them.
 //! - [`reflections`]: visitors' messages on hero pages and the staff queue that approves them.
+//! - [`site_pages`]: About, Donate, Contact, Privacy and Accessibility, written by admins in Markdown.
 //! - [`staff`]: the staff desk.
 //! - [`ops`]: health checks.
 //! - [`metrics`]: Prometheus metrics on an address of their own.
@@ -50,6 +51,7 @@ pub mod public;
 pub mod reflections;
 pub mod runs;
 pub mod server;
+pub mod site_pages;
 pub mod staff;
 pub mod state;
 pub mod storage;
@@ -118,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(messages::routes())
         .merge(reflections::routes())
         .merge(proposals::routes())
+        .merge(site_pages::routes())
         .fallback(not_found)
         // Forms are small; the upload routes raise this for themselves.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -64,6 +64,13 @@ async fn page(State((handle, pool)): State<(PrometheusHandle, PgPool)>, request:
         }
         Err(e) => tracing::warn!(error = %e, "the outbox could not be counted"),
     }
+    match crate::heroes::import_job_queries::depth(&pool).await {
+        Ok((running, failed)) => {
+            metrics::gauge!("import_jobs_running").set(running as f64);
+            metrics::gauge!("import_jobs_failed").set(failed as f64);
+        }
+        Err(e) => tracing::warn!(error = %e, "the imports could not be counted"),
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         handle.render(),

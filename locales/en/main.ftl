@@ -20,6 +20,11 @@ footer-propose = Propose a hero
 footer-feed = Miles (Atom feed)
 footer-calendar = Runs (calendar)
 footer-api = Open data (API)
+footer-about = About
+footer-donate = Donate
+footer-contact = Contact
+footer-privacy = Privacy
+footer-accessibility = Accessibility
 search-button = Search
 honeypot = Leave this field empty
 

@@ -20,6 +20,11 @@ footer-propose = Proposer un héros
 footer-feed = Les milles (flux Atom)
 footer-calendar = Les courses (calendrier)
 footer-api = Données ouvertes (API)
+footer-about = À propos
+footer-donate = Faire un don
+footer-contact = Nous joindre
+footer-privacy = Confidentialité
+footer-accessibility = Accessibilité
 search-button = Rechercher
 honeypot = Laissez ce champ vide
 

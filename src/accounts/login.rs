@@ -182,7 +182,7 @@ async fn audit_attempt(
     user_id: Option<uuid::Uuid>,
     ip: &str,
 ) -> Result<(), AppError> {
-    let summary = format!("{action} for {email}");
+    let summary = format!("{}: {email}", audit::words::action_words(action));
     let event = Event::visitor(action, "account", user_id.map(|id| id.to_string()), summary, ip)
         // Only a completed sign-in is surely the account holder's act.
         .by(user_id.filter(|_| action == "sign_in.succeeded"))

@@ -49,6 +49,10 @@ struct AuditPage {
     users: Vec<User>,
     rows: Vec<(Row, String)>,
     next_before: Option<i64>,
+    /// The action filter's options: (code or its start, words).
+    action_choices: Vec<(&'static str, &'static str)>,
+    /// An action start from a link that is none of the options, kept as one.
+    other_action: Option<String>,
 }
 
 impl AuditPage {
@@ -124,6 +128,10 @@ async fn list(
         })
         .collect();
     let users = accounts::list(&state.pool).await?;
+    let action_choices = crate::audit::words::filter_choices();
+    let other_action = action
+        .filter(|a| !action_choices.iter().any(|(code, _)| code == a))
+        .map(str::to_string);
     render(&AuditPage {
         layout,
         filter,
@@ -131,5 +139,7 @@ async fn list(
         users,
         rows,
         next_before,
+        action_choices,
+        other_action,
     })
 }

@@ -43,6 +43,26 @@ pub fn action_words(code: &str) -> String {
     }
 }
 
+/// Groups of actions by their code's first word, for the trail's filter.
+const GROUPS: &[(&str, &str)] = &[
+    ("sign_in.", "Any sign-in"),
+    ("account.", "Any account change"),
+    ("second_factor.", "Any second factor change"),
+    ("grant.", "Any grant step"),
+    ("hero.", "Any hero change"),
+    ("hero_import.", "Any CSV import"),
+    ("mile.", "Any mile"),
+    ("run.", "Any run"),
+    ("flag.", "Any flag step"),
+    ("message.", "Any email"),
+];
+
+/// What the trail's action filter offers, as (the code or its start, words):
+/// the groups first, then each action that has words of its own.
+pub fn filter_choices() -> Vec<(&'static str, &'static str)> {
+    GROUPS.iter().chain(WORDS.iter()).copied().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::action_words;

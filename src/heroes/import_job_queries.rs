@@ -185,3 +185,16 @@ pub async fn fail_exhausted(
     .fetch_all(db)
     .await
 }
+
+/// Imports waiting for a worker or running, and imports failed for good: the
+/// metrics' gauges of the job queue.
+pub async fn depth(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {
+    let row = sqlx::query!(
+        r#"select count(*) filter (where state = 'running') as "running!",
+                  count(*) filter (where state = 'failed') as "failed!"
+           from hero_imports"#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.running, row.failed))
+}

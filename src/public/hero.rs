@@ -3,7 +3,7 @@
 //! the hero's honour, the page says so, and once its flag is delivered, when
 //! and to whom in general terms ("to the family"), never a name or address.
 //! The page is read in one round trip: the record, its miles with their
-//! delivered flags, and the campaign open today.
+//! delivered flags, the campaign open today and the newest approved reflections.
 
 use askama::Template;
 use axum::extract::State;
@@ -23,7 +23,6 @@ use crate::heroes::campaign_model::Campaign;
 use crate::heroes::contact_model::ContactKind;
 use crate::heroes::model::{Cause, Hero, Service};
 use crate::reflections::model::{ReflectionForm, ShownReflection};
-use crate::reflections::queries as reflections;
 use crate::state::AppState;
 use crate::vocab::numbers::ordinal;
 use crate::web::forms::FormErrors;
@@ -110,8 +109,17 @@ struct HeroPage {
     refusal: Option<String>,
 }
 
-/// The reflections a hero page shows at most.
+/// The reflections a hero page shows at most: the newest approved.
 const SHOWN_REFLECTIONS: i64 = 200;
+
+/// A confirmed hero with everything their public page shows.
+struct PublicHero {
+    hero: Hero,
+    honors: Vec<Honor>,
+    campaign: Option<Campaign>,
+    /// Oldest approval first.
+    reflections: Vec<ShownReflection>,
+}
 
 pub async fn page(layout: Layout, State(state): State<AppState>, PathId(id): PathId) -> Result<Response, AppError> {
     let blank = ReflectionAnswer {
@@ -135,7 +143,14 @@ pub struct ReflectionAnswer {
 pub async fn show(layout: Layout, state: &AppState, id: Uuid, answer: ReflectionAnswer) -> Result<Response, AppError> {
     let state = state.clone().for_viewer(layout.user.is_some());
     let lang = layout.lang;
-    let Some((hero, honors, campaign)) = find_public(&state.read, id, state.today(), lang).await? else {
+    let found = find_public(&state.read, id, state.today(), SHOWN_REFLECTIONS, lang).await?;
+    let Some(PublicHero {
+        hero,
+        honors,
+        campaign,
+        reflections,
+    }) = found
+    else {
         // A duplicate merged away: its address leads to the kept record.
         return match crate::heroes::lifecycle_queries::redirect_of(&state.read, id).await? {
             Some(kept) => Ok(axum::response::Redirect::permanent(&layout.hero_link(kept)).into_response()),
@@ -144,7 +159,6 @@ pub async fn show(layout: Layout, state: &AppState, id: Uuid, answer: Reflection
     };
     let base = state.config.base_url();
     let share = ShareTags::for_hero(&hero, honors.first().map(|h| h.number.as_str()), &base, lang);
-    let reflections = reflections::shown_for(&state.read, id, SHOWN_REFLECTIONS).await?;
     render_status(
         answer.status,
         &HeroPage {
@@ -161,13 +175,15 @@ pub async fn show(layout: Layout, state: &AppState, id: Uuid, answer: Reflection
     )
 }
 
-/// The confirmed hero, the miles run in their honour and the campaign open `today`.
+/// The confirmed hero, the miles run in their honour, the campaign open `today`
+/// and the newest `reflections` approved reflections (shown oldest first).
 async fn find_public(
     db: impl PgExecutor<'_>,
     id: Uuid,
     today: NaiveDate,
+    reflections: i64,
     lang: Lang,
-) -> sqlx::Result<Option<(Hero, Vec<Honor>, Option<Campaign>)>> {
+) -> sqlx::Result<Option<PublicHero>> {
     let row = sqlx::query!(
         r#"select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region,
                   h.service as "service: Service", h.end_of_watch, h.cause as "cause: Cause", h.age,
@@ -183,6 +199,14 @@ async fn find_public(
                             from miles m join runners r on r.id = m.runner_id
                             left join flags f on f.mile_id = m.id and f.step = 'delivered'
                             where m.hero_id = h.id and m.voided_at is null), '[]') as "miles!: Json<Vec<PublicMile>>",
+                  coalesce((select json_agg(json_build_object(
+                               'author_name', x.author_name, 'place', x.place, 'body', x.body,
+                               'decided_at', x.decided_at)
+                             order by x.decided_at, x.id)
+                            from (select author_name, place, body, decided_at, id from reflections
+                                  where hero_id = h.id and status = 'approved'
+                                  order by decided_at desc, id desc limit $3) x), '[]')
+                    as "reflections!: Json<Vec<ShownReflection>>",
                   c.id as "campaign_id?", c.title as "campaign_title?", c.family_line as "family_line?",
                   c.donation_url as "donation_url?", c.goal_cents as "goal_cents?",
                   c.raised_cents as "raised_cents?", c.opens_on as "opens_on?", c.closes_on as "closes_on?"
@@ -194,7 +218,8 @@ async fn find_public(
                order by opens_on desc, id desc limit 1) c on true
            where h.id = $1 and h.confirmed_at is not null"#,
         id,
-        today
+        today,
+        reflections
     )
     .fetch_optional(db)
     .await?;
@@ -260,5 +285,10 @@ async fn find_public(
         updated_at: row.updated_at,
     };
     let honors = row.miles.0.into_iter().map(|m| Honor::new(m, row.id, lang)).collect();
-    Ok(Some((hero, honors, campaign)))
+    Ok(Some(PublicHero {
+        hero,
+        honors,
+        campaign,
+        reflections: row.reflections.0,
+    }))
 }

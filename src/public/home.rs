@@ -110,8 +110,7 @@ async fn honored_per_region(state: &AppState) -> sqlx::Result<Vec<RegionCount>> 
     sqlx::query_as!(
         RegionCount,
         r#"select h.country, h.region, count(*) as "heroes!" from heroes h
-           where h.confirmed_at is not null
-             and exists (select 1 from miles m where m.hero_id = h.id and m.voided_at is null)
+           where h.confirmed_at is not null and h.honored
            group by h.country, h.region"#
     )
     .fetch_all(&state.read)

@@ -55,6 +55,8 @@ impl ReflectionForm {
 }
 
 /// An approved reflection as the hero page shows it: text only, never a link.
+/// Read with the hero's record, as JSON.
+#[derive(Debug, Deserialize)]
 pub struct ShownReflection {
     pub author_name: String,
     pub place: String,

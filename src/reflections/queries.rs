@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use super::model::{NewReflection, QueuedReflection, ReflectionStatus, ShownReflection};
+use super::model::{NewReflection, QueuedReflection, ReflectionStatus};
 
 /// Stores a visitor's reflection, pending, for a confirmed hero; `None` when
 /// the hero is not public.
@@ -27,20 +27,6 @@ pub async fn insert(
         now
     )
     .fetch_optional(db)
-    .await
-}
-
-/// The approved reflections of a hero, oldest approval first.
-pub async fn shown_for(db: impl PgExecutor<'_>, hero_id: Uuid, limit: i64) -> sqlx::Result<Vec<ShownReflection>> {
-    sqlx::query_as!(
-        ShownReflection,
-        r#"select author_name, place, body, decided_at as "decided_at: DateTime<Utc>"
-           from reflections where hero_id = $1 and status = 'approved'
-           order by decided_at, id limit $2"#,
-        hero_id,
-        limit
-    )
-    .fetch_all(db)
     .await
 }
 

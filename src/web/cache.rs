@@ -32,10 +32,11 @@ use flate2::write::GzEncoder;
 use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
-/// Paths whose pages are the same for every visitor (and the home page and the
-/// public grant totals, matched exactly).
+/// Paths whose pages are the same for every visitor (and the home page, the
+/// public grant totals and the site's own pages, matched exactly).
 const PUBLIC_PREFIXES: [&str; 5] = ["/honor-roll", "/heroes/", "/runs", "/api/", "/feeds/"];
 const PUBLIC_PAGES: [&str; 2] = ["/", "/grants"];
+const SITE_PAGES: [&str; 5] = ["/about", "/donate", "/contact", "/privacy", "/accessibility"];
 /// Bodies larger than this are served as they stream, never kept.
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Smaller bodies are not worth compressing (tower-http's own threshold).
@@ -94,7 +95,9 @@ fn public_get(request: &Request) -> bool {
     request.method() == Method::GET
         // Downloads stream from the database and may be large: never held here.
         && !path.ends_with(".csv")
-        && (PUBLIC_PAGES.contains(&path) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)))
+        && (PUBLIC_PAGES.contains(&path)
+            || SITE_PAGES.contains(&path)
+            || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)))
 }
 
 fn cookies(request: &Request) -> Vec<String> {
@@ -265,6 +268,14 @@ fn copy_of(uri: &Uri, headers: &HeaderMap) -> Request {
 /// so no reader is served the old page, even for the few seconds it stays fresh.
 #[derive(Clone, Copy, Debug)]
 pub struct ForgetPublicPages;
+
+impl ForgetPublicPages {
+    /// The response of such a change, marked.
+    pub fn mark(mut response: Response) -> Response {
+        response.extensions_mut().insert(ForgetPublicPages);
+        response
+    }
+}
 
 pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     let Some(entries) = cache.entries.clone().filter(|_| public_get(&request)) else {

@@ -23,7 +23,7 @@ pub enum Access {
 /// `{contact}` its contact, `{runner}`, `{run}`, `{mile}`, `{grant}` a shortlisted
 /// application, `{flag}` the mile's flag (with a recipient and an address),
 /// `{campaign}` the hero's family campaign, `{reflection}` a pending reflection on it, `{proposal}` an open proposal,
-/// `{number}` a mile number, `{import}` and `{token}` and
+/// `{number}` a mile number, `{page}` one of the site's own pages, `{import}` and `{token}` and
 /// `{photo}` ones that do not exist.
 pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/", "GET", Access::Public(200)),
@@ -60,6 +60,11 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/grants/apply", "GET POST", Access::Public(200)),
     ("/grants/apply/received", "GET", Access::Public(200)),
     ("/grants/status/{token}", "GET", Access::Public(404)),
+    ("/about", "GET", Access::Public(200)),
+    ("/donate", "GET", Access::Public(200)),
+    ("/contact", "GET", Access::Public(200)),
+    ("/privacy", "GET", Access::Public(200)),
+    ("/accessibility", "GET", Access::Public(200)),
     ("/staff", "GET", Access::Staff),
     ("/staff/heroes", "GET POST", Access::Staff),
     ("/staff/heroes/new", "GET", Access::Staff),
@@ -147,6 +152,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("/admin/outbox/{import}/retry", "POST", Access::Admin),
     ("/admin/grants", "GET", Access::Admin),
     ("/admin/grants/settings", "GET POST", Access::Admin),
+    ("/admin/pages", "GET", Access::Admin),
+    ("/admin/pages/{page}", "GET POST", Access::Admin),
     ("/admin/grants/settings/confirm", "POST", Access::Admin),
     ("/admin/grants/settings/withdraw", "POST", Access::Admin),
     (
@@ -273,6 +280,7 @@ pub async fn fill(app: &TestApp) -> impl Fn(&str) -> String {
             .replace("{number}", "1")
             .replace("{reflection}", &reflection.to_string())
             .replace("{proposal}", &proposal.to_string())
+            .replace("{page}", "about")
     }
 }
 
@@ -301,6 +309,7 @@ pub async fn snapshot(app: &TestApp) -> Vec<i64> {
         "select count(*) from campaigns where closed_at is not null or title <> 'Help the Smiths'",
         "select count(*) from reflections where status <> 'pending'",
         "select count(*) from proposals where status <> 'open'",
+        "select count(*) from site_pages",
     ] {
         counts.push(app.count(sql).await);
     }

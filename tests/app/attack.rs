@@ -607,6 +607,7 @@ async fn a_script_typed_into_any_text_field_is_shown_escaped_everywhere(pool: Pg
         ("grant_notes", "body"),
         ("reflections", "body"),
         ("proposals", "details"),
+        ("site_pages", "body_markdown"),
         ("flags", "note_text"),
         ("users", "display_name"),
     ] {

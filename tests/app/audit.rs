@@ -49,17 +49,17 @@ async fn the_trail_filters_by_action_person_and_date(pool: PgPool) {
     let (admin, admin_id) = app.signed_in(Role::Admin).await;
 
     let failed = admin.get("/admin/audit?action=sign_in.failed").await.text();
-    assert!(failed.contains("sign_in.failed for staff@example.org"));
-    assert!(!failed.contains("sign_in.succeeded for"));
+    assert!(failed.contains("Sign-in failed: staff@example.org"));
+    assert!(!failed.contains("Signed in:"));
 
     let by_admin = admin.get(&format!("/admin/audit?actor={admin_id}")).await.text();
-    assert!(by_admin.contains("sign_in.succeeded for admin@example.org"));
-    assert!(!by_admin.contains("sign_in.failed for"));
+    assert!(by_admin.contains("Signed in: admin@example.org"));
+    assert!(!by_admin.contains("Sign-in failed:"));
 
     let future = admin.get("/admin/audit?from=2030-01-01").await.text();
     assert!(future.contains("Nothing matches these filters."));
     let today = admin.get("/admin/audit?from=2026-11-23&to=2026-11-23").await.text();
-    assert!(today.contains("sign_in.succeeded for admin@example.org"));
+    assert!(today.contains("Signed in: admin@example.org"));
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
@@ -107,4 +107,28 @@ async fn the_trail_pages_fifty_at_a_time(pool: PgPool) {
     let second = admin.get(&format!("/admin/audit?before={cursor}")).await.text();
     assert_eq!(second.matches("<tr>").count() - 1, 21, "the remaining twenty-one");
     assert!(!second.contains("before="), "no further page");
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_action_filter_offers_actions_in_words_and_keeps_any_other_start(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = admin.get("/admin/audit?action=grant.").await.text();
+    let document = scraper::Html::parse_document(&page);
+    let selected = scraper::Selector::parse("#action option[selected]").expect("a selector");
+    let chosen: Vec<String> = document
+        .select(&selected)
+        .map(|o| o.text().collect::<String>())
+        .collect();
+    assert_eq!(chosen, vec!["Any grant step".to_string()]);
+    assert!(page.contains(">Signed in</option>"), "actions are offered in words");
+
+    let other = admin.get("/admin/audit?action=%3Cb%3Ecampaign").await.text();
+    let document = scraper::Html::parse_document(&other);
+    let chosen: Vec<String> = document
+        .select(&selected)
+        .map(|o| o.text().collect::<String>())
+        .collect();
+    assert_eq!(chosen, vec!["Starting with <b>campaign".to_string()]);
+    assert!(!other.contains("<b>campaign"), "escaped");
 }

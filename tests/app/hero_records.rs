@@ -197,6 +197,11 @@ async fn a_duplicate_is_merged_into_the_kept_record_with_everything_it_holds(poo
         .await
         .expect("kept");
     assert_eq!(kept_photo.as_deref(), Some(photo.as_str()), "the photo moved");
+    let honored = app.browser().get("/honor-roll?status=honored").await.text();
+    assert!(
+        page_text(&honored).contains("Julian Becerra"),
+        "the moved mile honours the kept hero"
+    );
     let old = app.browser().get(&format!("/heroes/{duplicate}")).await;
     assert_eq!(old.status_code(), 308);
     assert_eq!(location(&old), format!("/heroes/{kept}"));

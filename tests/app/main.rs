@@ -61,3 +61,4 @@ mod second_factor;
 mod security;
 mod sharing;
 mod sign_in;
+mod site_pages;

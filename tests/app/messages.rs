@@ -371,3 +371,36 @@ async fn setting_up_a_second_factor_and_new_recovery_codes_each_email_the_owner(
     );
     assert!(texts.iter().any(|t| t.contains("New recovery codes were made")));
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn removing_ones_second_factor_emails_the_owner(pool: PgPool) {
+    let sink = SmtpSink::start().await;
+    let (app, mailer) = app_with_mail(pool, &sink).await;
+    let staff = app.create_user("sam@example.org", "Sam Staff", Role::Staff).await;
+    let browser = app.sign_in_as("sam@example.org").await;
+    app.enrol(&browser, "sam@example.org").await;
+    sqlx::query("delete from outbox")
+        .execute(&app.pool)
+        .await
+        .expect("cleared");
+    let removed = browser
+        .post("/account/second-factor/remove")
+        .form(&[("code", "")])
+        .await;
+    assert_eq!(removed.status_code(), 303);
+    send_all(&app, &mailer).await;
+    let mail = sink.to("sam@example.org");
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0]
+            .text()
+            .contains("The second factor of your account was removed.")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from second_factors where user_id = '{staff}'"
+        ))
+        .await,
+        0
+    );
+}

@@ -472,6 +472,33 @@ async fn the_honor_roll_filters_honored_and_waiting(pool: PgPool) {
     let waiting = page_text(&app.browser().get("/honor-roll?status=waiting").await.text());
     assert!(!waiting.contains("Julian Becerra") && waiting.contains("Andrew Peery"));
     assert_eq!(app.browser().get("/honor-roll?status=maybe").await.status_code(), 400);
+
+    // A voided mile sends the hero back to waiting; logging again honours them.
+    let mile: Uuid = sqlx::query_scalar("select id from miles")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the mile");
+    let voided = staff
+        .post(&format!("/staff/miles/{mile}/void"))
+        .form(&[("reason", "Logged for the wrong hero")])
+        .await;
+    assert_eq!(voided.status_code(), 303);
+    let done = page_text(&app.browser().get("/honor-roll?status=honored").await.text());
+    assert!(!done.contains("Julian Becerra"), "{done}");
+    let waiting = page_text(&app.browser().get("/honor-roll?status=waiting").await.text());
+    assert!(waiting.contains("Julian Becerra") && waiting.contains("Andrew Peery"));
+    log(&staff, &mile_form(honored, runner, Uuid::new_v4())).await;
+    let done = page_text(&app.browser().get("/honor-roll?status=honored").await.text());
+    assert!(done.contains("Julian Becerra"));
+    assert_eq!(
+        app.count(
+            "select count(*) from heroes h where h.honored
+               <> exists (select 1 from miles m where m.hero_id = h.id and m.voided_at is null)"
+        )
+        .await,
+        0,
+        "the kept flag agrees with the miles"
+    );
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]

@@ -221,3 +221,45 @@ async fn a_draft_hero_takes_no_reflection(pool: PgPool) {
     assert_eq!(response.status_code(), 404);
     assert_eq!(app.count("select count(*) from reflections").await, 0);
 }
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn the_hero_page_shows_the_newest_approved_reflections_oldest_first_and_never_the_others(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let hero = hero(&app).await;
+    // 205 approved, one a day, numbered by their approval; then one of each other state.
+    sqlx::query(
+        "insert into reflections (id, hero_id, author_name, body, status, submitted_at, decided_at)
+         select gen_random_uuid(), $1, 'Reader ' || n, 'Approved number ' || n || '.', 'approved',
+                '2026-01-01'::timestamptz, '2026-01-01'::timestamptz + n * interval '1 day'
+         from generate_series(1, 205) n",
+    )
+    .bind(hero)
+    .execute(&app.pool)
+    .await
+    .expect("approved reflections");
+    for (status, decided) in [
+        ("pending", None),
+        ("declined", Some("2026-12-01")),
+        ("hidden", Some("2026-12-02")),
+    ] {
+        sqlx::query(
+            "insert into reflections (id, hero_id, author_name, body, status, submitted_at, decided_at)
+             values (gen_random_uuid(), $1, 'Never Shown', 'A ' || $2 || ' reflection.', $2::reflection_status,
+                     '2026-11-30', $3::timestamptz)",
+        )
+        .bind(hero)
+        .bind(status)
+        .bind(decided)
+        .execute(&app.pool)
+        .await
+        .expect("reflection in another state");
+    }
+    let html = app.browser().get(&format!("/heroes/{hero}")).await.text();
+    let document = scraper::Html::parse_document(&html);
+    let selector = scraper::Selector::parse(".reflection .prose").expect("selector");
+    let shown: Vec<String> = document.select(&selector).map(|e| e.text().collect()).collect();
+    let newest: Vec<String> = (6..=205).map(|n| format!("Approved number {n}.")).collect();
+    assert_eq!(shown, newest, "the newest 200, oldest approval first");
+    assert!(!html.contains("Never Shown"));
+    assert!(!page_text(&html).contains("Approved number 5."));
+}

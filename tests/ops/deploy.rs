@@ -197,6 +197,8 @@ async fn metrics_are_on_their_own_address_and_count_what_happened() {
         "db_pool_idle_connections ",
         "outbox_waiting_messages 0",
         "outbox_failed_messages 0",
+        "import_jobs_running 0",
+        "import_jobs_failed 0",
     ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }

@@ -147,7 +147,10 @@ test('every public page passes axe, fits 320 pixels and works from the keyboard'
   const page = await newPage(browser);
   const url = (path) => new URL(path, server.baseUrl).toString();
   const visited = await crawl(page, [url('/'), url('/honor-roll'), url('/runs'), url('/grants'), url('/grants/apply'), url('/login')]);
-  for (const shape of ['/', '/honor-roll', '/heroes/{id}', '/runs', '/grants', '/grants/apply', '/login']) {
+  for (const shape of [
+    '/', '/honor-roll', '/heroes/{id}', '/runs', '/grants', '/grants/apply', '/login',
+    '/about', '/donate', '/contact', '/privacy', '/accessibility',
+  ]) {
     assert.ok(visited.includes(shape), `the crawl reached ${shape}: ${visited.join(', ')}`);
   }
 });
@@ -161,6 +164,7 @@ test('every staff and admin page passes axe, fits 320 pixels and works from the 
     '/staff', '/staff/heroes', '/staff/heroes/{id}', '/staff/heroes/{id}/edit', '/staff/heroes/new',
     '/staff/runs', '/staff/runs/{id}', '/staff/miles/new', '/staff/miles/{id}', '/staff/flags', '/staff/flags/{id}',
     '/staff/grants', '/staff/grants/{id}', '/admin/grants', '/admin/users', '/admin/audit',
+    '/admin/pages', '/admin/pages/about',
   ]) {
     assert.ok(visited.includes(shape), `the crawl reached ${shape}: ${visited.join(', ')}`);
   }
