@@ -11,6 +11,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -64,6 +66,26 @@ struct UserPage {
     /// The role chosen in the form, when it comes back with a mistake.
     role: String,
     errors: FormErrors,
+    /// Where the account's invitation stands, in words (accounts without a password yet).
+    invitation: Option<String>,
+}
+
+/// "Invitation sent 2 December 2026, valid until 9 December 2026, not used yet",
+/// or expired, or withdrawn; dates in the program's zone.
+fn invitation_words(invitation: &tokens::Invitation, now: DateTime<Utc>, zone: Tz) -> String {
+    let day = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %B %Y at %H:%M").to_string();
+    let sent = format!("Invitation sent {}", day(invitation.created_at));
+    match invitation.used_at {
+        Some(at) => format!(
+            "{sent}, withdrawn {} (a new link or a deactivation replaced it)",
+            day(at)
+        ),
+        None if invitation.expires_at <= now => format!(
+            "{sent}, expired {} without being used: send a new invitation",
+            day(invitation.expires_at)
+        ),
+        None => format!("{sent}, valid until {}, not used yet", day(invitation.expires_at)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -106,7 +128,15 @@ async fn user_page(
     errors: FormErrors,
 ) -> Result<Response, AppError> {
     let user = queries::find_by_id(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let invitation = if user.is_pending() {
+        tokens::latest_invitation(&state.pool, id)
+            .await?
+            .map(|invitation| invitation_words(&invitation, state.now(), state.config.time_zone))
+    } else {
+        None
+    };
     let page = UserPage {
+        invitation,
         is_me: layout.user.as_ref().is_some_and(|me| me.id == user.id),
         factor: second_factor::enrolment(&state.pool, id).await?,
         role: role.unwrap_or_else(|| user.role.as_str().to_string()),
@@ -334,7 +364,12 @@ pub async fn reset(mut act: Acting<Admin>, PathId(id): PathId, body: Bytes) -> R
         summary: format!("{} issued a new password link for {}", act.me.email, user.email),
         details: json!({}),
     };
-    let text = if act.state.config.smtp_url.is_some() {
+    let text = if act.state.config.smtp_url.is_some() && purpose == Purpose::Invite {
+        format!(
+            "A new invitation was emailed to {}; the earlier link no longer works.",
+            user.email
+        )
+    } else if act.state.config.smtp_url.is_some() {
         format!("A password link was emailed to {}.", user.email)
     } else {
         let valid = letter.valid;

@@ -117,3 +117,25 @@ pub async fn first_admin_link(pool: &sqlx::PgPool, now: DateTime<Utc>) -> sqlx::
     tx.commit().await?;
     Ok(Some(token))
 }
+
+/// The latest invitation of an account, as its page tells it: only the hash
+/// of the link is kept, so the link itself cannot be shown again.
+pub struct Invitation {
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// When it was used, or withdrawn (a new link or a deactivation replaces it).
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+pub async fn latest_invitation(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Option<Invitation>> {
+    sqlx::query_as!(
+        Invitation,
+        r#"select created_at as "created_at: DateTime<Utc>", expires_at as "expires_at: DateTime<Utc>",
+                  used_at as "used_at: DateTime<Utc>"
+           from account_tokens where user_id = $1 and purpose = 'invite'
+           order by created_at desc limit 1"#,
+        user_id
+    )
+    .fetch_optional(db)
+    .await
+}

@@ -89,3 +89,37 @@ pub async fn record(db: impl PgExecutor<'_>, event: Event<'_>, now: DateTime<Utc
     .await?;
     Ok(())
 }
+
+/// Writes many events in one statement (a row each), for background work that
+/// changes many records at once (an import's heroes): one round trip, however
+/// many events.
+pub async fn record_many(db: impl PgExecutor<'_>, events: &[Event<'_>], now: DateTime<Utc>) -> sqlx::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let actors: Vec<Option<Uuid>> = events.iter().map(|e| e.actor_id).collect();
+    let actions: Vec<&str> = events.iter().map(|e| e.action).collect();
+    let types: Vec<&str> = events.iter().map(|e| e.entity_type).collect();
+    let ids: Vec<Option<String>> = events.iter().map(|e| e.entity_id.clone()).collect();
+    let summaries: Vec<&str> = events.iter().map(|e| e.summary.as_str()).collect();
+    let details: Vec<Value> = events.iter().map(|e| e.details.clone()).collect();
+    let ips: Vec<Option<&str>> = events.iter().map(|e| e.client_ip).collect();
+    sqlx::query!(
+        "insert into audit_log (occurred_at, actor_id, action, entity_type, entity_id, summary, details, client_ip)
+         select $1, e.actor_id, e.action, e.entity_type, e.entity_id, e.summary, e.details, e.client_ip
+         from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[])
+              with ordinality as e(actor_id, action, entity_type, entity_id, summary, details, client_ip, n)
+         order by e.n",
+        now,
+        &actors as &[Option<Uuid>],
+        &actions as &[&str],
+        &types as &[&str],
+        &ids as &[Option<String>],
+        &summaries as &[&str],
+        &details,
+        &ips as &[Option<&str>]
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -22,6 +22,12 @@ const WORDS: &[(&str, &str)] = &[
     ("hero.unpublished", "Unpublished a hero"),
     ("hero.merged", "Merged a duplicate hero"),
     ("hero.deleted", "Deleted a draft hero"),
+    ("hero_import.previewed", "Checked a CSV file of heroes"),
+    ("hero_import.run_again", "Ran a hero import again"),
+    ("hero_import.done", "Imported heroes from a CSV file"),
+    ("hero_import.hero_created", "Added a hero from a CSV file"),
+    ("flag.card_printed", "Printed a flag's note card"),
+    ("flag.note_corrected", "Corrected a flag's note"),
     ("mile.logged", "Logged a mile"),
     ("mile.corrected", "Corrected a mile"),
     ("mile.voided", "Voided a mile"),
@@ -71,6 +77,7 @@ mod tests {
     fn actions_read_as_words() {
         assert_eq!(action_words("sign_in.succeeded"), "Signed in");
         assert_eq!(action_words("flag.recipient_set"), "Flag recipient set");
+        assert_eq!(action_words("hero_import.done"), "Imported heroes from a CSV file");
         assert_eq!(action_words(""), "");
     }
 }

@@ -6,10 +6,14 @@
 //! kept in the flag's history and in the audit trail. The public learns only
 //! that a flag was delivered, when, and to what kind of person.
 
+pub mod batch;
+pub mod batch_queries;
 pub mod board;
+pub mod correction;
 pub mod model;
 pub mod moves;
 pub mod note;
+pub mod note_queries;
 pub mod page;
 pub mod print;
 pub mod queries;
@@ -34,10 +38,17 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(note::MAX_SCAN_BYTES + 64 * 1024));
     Router::new()
         .route("/staff/flags", get(board::board))
+        .route("/staff/flags/print/cards", get(batch::cards))
+        .route("/staff/flags/print/labels", get(batch::labels))
+        .route("/staff/flags/print/printed", post(batch::printed))
         .route("/staff/flags/{id}", get(page::show))
         .route(
             "/staff/flags/{id}/recipient",
             get(recipient::form).post(recipient::save),
+        )
+        .route(
+            "/staff/flags/{id}/note/correct",
+            get(correction::form).post(correction::save),
         )
         .route("/staff/flags/{id}/ready", post(moves::ready))
         .route("/staff/flags/{id}/ship", post(moves::ship))

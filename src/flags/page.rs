@@ -6,10 +6,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::model::{Carrier, Step, public_recipient};
+use super::note_queries::{self, EarlierText};
 use super::queries::{self, Flag, HistoryRow};
 use crate::accounts::session::Staff;
 use crate::error::AppError;
@@ -75,10 +77,13 @@ pub struct FlagPage {
     layout: Layout,
     flag: Flag,
     history: Vec<HistoryRow>,
+    /// The texts the note had before it was corrected, the first one first.
+    earlier: Vec<EarlierText>,
     form: StepForm,
     errors: FormErrors,
     refused: Option<String>,
     today: NaiveDate,
+    zone: Tz,
 }
 
 impl FlagPage {
@@ -99,6 +104,11 @@ impl FlagPage {
 
     fn number(&self) -> String {
         with_commas(self.flag.mile_number.into())
+    }
+
+    /// A moment as a date and time in the program's zone.
+    fn local(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone).format("%-d %B %Y at %H:%M").to_string()
     }
 
     fn days_waited(&self) -> i64 {
@@ -151,16 +161,19 @@ pub async fn render_flag(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let history = queries::history(&state.pool, flag.id).await?;
+    let earlier = note_queries::earlier_texts(&state.pool, flag.id).await?;
     render_status(
         status,
         &FlagPage {
             layout,
             flag,
             history,
+            earlier,
             form,
             errors,
             refused,
             today: state.today(),
+            zone: state.config.time_zone,
         },
     )
 }

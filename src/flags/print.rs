@@ -1,7 +1,8 @@
 //! Printable pages, opened from the browser and printed with its own Print
 //! command (the print stylesheet drops the navigation): the note card, laid out
 //! to be copied by hand, and the packing slip with the recipient's address.
-//! Both are staff pages; so is the scan of the card.
+//! Both are staff pages; so is the scan of the card. Cards and address labels
+//! for every flag at once: `batch.rs`.
 
 use askama::Template;
 use axum::body::Body;
@@ -31,12 +32,15 @@ struct SlipPage {
 }
 
 /// "Mile 1,294" with the K9 count when there is one.
-fn mile_words(flag: &Flag) -> String {
-    let k9 = flag
-        .k9_number
+pub fn mile_label(number: i32, k9_number: Option<i32>) -> String {
+    let k9 = k9_number
         .map(|n| format!(" (the {} K9)", ordinal(n.into())))
         .unwrap_or_default();
-    format!("Mile {}{k9}", with_commas(flag.mile_number.into()))
+    format!("Mile {}{k9}", with_commas(number.into()))
+}
+
+fn mile_words(flag: &Flag) -> String {
+    mile_label(flag.mile_number, flag.k9_number)
 }
 
 impl CardPage {

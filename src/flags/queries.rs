@@ -38,6 +38,16 @@ pub struct Flag {
     pub delivery_confirmed_by: Option<String>,
     pub returned_on: Option<NaiveDate>,
     pub return_reason: Option<String>,
+    pub card_printed_at: Option<DateTime<Utc>>,
+    pub note_corrected_at: Option<DateTime<Utc>>,
+    pub note_corrected_by: Option<String>,
+}
+
+impl Flag {
+    /// The note may be corrected once written, until its card is printed or the flag is sent.
+    pub fn note_correctable(&self) -> bool {
+        self.note_text.is_some() && self.card_printed_at.is_none() && !self.step.is_sent()
+    }
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Flag>> {
@@ -48,8 +58,11 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Flag
                   h.agency, f.kind as "kind: FlagKind", f.step as "step: Step", f.note_text, f.note_writer,
                   f.note_scan_key, f.recipient_contact_id, f.recipient_kind as "recipient_kind: ContactKind",
                   f.recipient_name, f.recipient_address, f.sent_on, f.carrier as "carrier: Carrier", f.tracking_number,
-                  f.delivered_on, f.delivery_confirmed_by, f.returned_on, f.return_reason
+                  f.delivered_on, f.delivery_confirmed_by, f.returned_on, f.return_reason,
+                  f.card_printed_at as "card_printed_at: DateTime<Utc>",
+                  f.note_corrected_at as "note_corrected_at: DateTime<Utc>", c.display_name as "note_corrected_by?"
            from flags f join miles m on m.id = f.mile_id join heroes h on h.id = m.hero_id
+                left join users c on c.id = f.note_corrected_by
            where f.id = $1"#,
         id
     )

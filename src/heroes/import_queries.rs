@@ -98,13 +98,19 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Impo
     .await
 }
 
-/// Inserts one batch of rows, skipping any hero already recorded; how many were new.
+/// A hero an import created: its id and name, for the audit trail.
+pub struct Created {
+    pub id: Uuid,
+    pub full_name: String,
+}
+
+/// Inserts one batch of rows, skipping any hero already recorded; the heroes it created.
 pub async fn insert_batch(
     tx: &mut sqlx::PgConnection,
     batch: &[(HeroInput, Option<String>)],
     actor: Uuid,
     now: DateTime<Utc>,
-) -> sqlx::Result<i32> {
+) -> sqlx::Result<Vec<Created>> {
     let column = |f: fn(&HeroInput) -> String| batch.iter().map(|(h, _)| f(h)).collect::<Vec<String>>();
     let ids: Vec<Uuid> = batch.iter().map(|_| Uuid::now_v7()).collect();
     let services: Vec<Service> = batch.iter().map(|(h, _)| h.service).collect();
@@ -113,26 +119,25 @@ pub async fn insert_batch(
         .iter()
         .map(|(h, _)| serde_json::to_string(&h.memorial_links).unwrap_or_else(|_| "[]".into()))
         .collect();
-    let inserted = sqlx::query_scalar!(
-        r#"with new as (
-             insert into heroes (id, full_name, rank_title, agency, agency_city, country, region, service,
-                                 end_of_watch, cause, age, years_of_service, badge_number, military_veteran,
-                                 narrative, biography, memorial_links, k9_breed, k9_handler,
-                                 confirmation_source, confirmed_at, confirmed_by,
-                                 created_at, created_by, updated_at, updated_by)
-             select r.id, r.full_name, r.rank_title, r.agency, r.city, r.country, r.region, r.service, r.eow, r.cause,
-                    r.age, r.years, r.badge, r.veteran, r.narrative, r.biography,
-                    array(select jsonb_array_elements_text(r.links::jsonb)), r.breed, r.handler,
-                    r.source, case when r.source is not null then $20::timestamptz end,
-                    case when r.source is not null then $21::uuid end, $20, $21, $20, $21
-             from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                         $8::hero_service[], $9::date[], $10::hero_cause[], $11::int2[], $12::int2[], $13::text[],
-                         $14::bool[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $22::text[])
-                  as r(id, full_name, rank_title, agency, city, country, region, service, eow, cause, age, years,
-                       badge, veteran, narrative, biography, links, breed, handler, source)
-             on conflict (hm_fold(full_name), hm_fold(agency), end_of_watch) do nothing
-             returning 1
-           ) select count(*) as "count!" from new"#,
+    sqlx::query_as!(
+        Created,
+        r#"insert into heroes (id, full_name, rank_title, agency, agency_city, country, region, service,
+                               end_of_watch, cause, age, years_of_service, badge_number, military_veteran,
+                               narrative, biography, memorial_links, k9_breed, k9_handler,
+                               confirmation_source, confirmed_at, confirmed_by,
+                               created_at, created_by, updated_at, updated_by)
+           select r.id, r.full_name, r.rank_title, r.agency, r.city, r.country, r.region, r.service, r.eow, r.cause,
+                  r.age, r.years, r.badge, r.veteran, r.narrative, r.biography,
+                  array(select jsonb_array_elements_text(r.links::jsonb)), r.breed, r.handler,
+                  r.source, case when r.source is not null then $20::timestamptz end,
+                  case when r.source is not null then $21::uuid end, $20, $21, $20, $21
+           from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::hero_service[], $9::date[], $10::hero_cause[], $11::int2[], $12::int2[], $13::text[],
+                       $14::bool[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $22::text[])
+                as r(id, full_name, rank_title, agency, city, country, region, service, eow, cause, age, years,
+                     badge, veteran, narrative, biography, links, breed, handler, source)
+           on conflict (hm_fold(full_name), hm_fold(agency), end_of_watch) do nothing
+           returning id, full_name"#,
         &ids,
         &column(|h| h.full_name.clone()),
         &column(|h| h.rank_title.clone()),
@@ -156,7 +161,6 @@ pub async fn insert_batch(
         actor,
         &batch.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>() as &[Option<String>]
     )
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(i32::try_from(inserted).unwrap_or(i32::MAX))
+    .fetch_all(&mut *tx)
+    .await
 }

@@ -2,9 +2,9 @@
 //! import; a worker claims it under a lease (`IMPORT_LEASE_SECONDS`), renews
 //! the lease every third of it while it works, and inserts the rows marked to
 //! add in one transaction that also marks the import done and writes its audit
-//! line, as the person who pressed Import. A server killed mid-import commits
-//! nothing: its lease runs out and any instance claims the import again and
-//! runs it from the start. Rows can never land twice: the heroes' identity index
+//! lines (one per created hero, then one for the import), as the person who
+//! pressed Import. A server killed mid-import commits nothing: its lease runs
+//! out and any instance claims the import again and runs it from the start. Rows can never land twice: the heroes' identity index
 //! skips any hero already recorded, and the done mark only commits for the
 //! attempt that still holds the lease. After [`MAX_ATTEMPTS`] the import ends
 //! failed, and staff may run it again.
@@ -158,7 +158,8 @@ impl ImportWorker {
     }
 
     /// Inserts every row marked to add in one transaction, which also marks
-    /// the import done and writes its audit line.
+    /// the import done and writes its audit lines: one per created hero, and
+    /// one for the import.
     async fn import(&self, job: &Claimed) -> anyhow::Result<Outcome> {
         let rows: Vec<StagedRow> = serde_json::from_value(job.rows.clone())?;
         let now = self.clock.now();
@@ -177,7 +178,23 @@ impl ImportWorker {
         let mut tx = self.pool.begin().await?;
         let mut imported = 0i32;
         for (done, batch) in staged.chunks(BATCH).enumerate() {
-            imported += import_queries::insert_batch(&mut tx, batch, job.started_by, now).await?;
+            let created = import_queries::insert_batch(&mut tx, batch, job.started_by, now).await?;
+            imported += i32::try_from(created.len()).unwrap_or(i32::MAX);
+            // One row per created hero, written with the batch in one statement.
+            let events: Vec<Event> = created
+                .iter()
+                .map(|hero| {
+                    Event::unattended(
+                        "hero_import.hero_created",
+                        "hero",
+                        Some(hero.id.to_string()),
+                        format!("{} added {} from a CSV file", job.started_by_email, hero.full_name),
+                    )
+                    .by(Some(job.started_by))
+                    .with(json!({ "import_id": job.id }))
+                })
+                .collect();
+            audit::record_many(&mut *tx, &events, now).await?;
             let processed = i32::try_from((done + 1) * BATCH)
                 .unwrap_or(i32::MAX)
                 .min(i32::try_from(staged.len()).unwrap_or(i32::MAX));

@@ -142,9 +142,72 @@ async fn ten_thousand_rows_import_with_progress(pool: PgPool) {
         running.contains("http-equiv=\"refresh\""),
         "the page refreshes itself while running"
     );
+    let started = std::time::Instant::now();
     assert_eq!(run_worker(&app).await, "done");
+    let took = started.elapsed();
     assert_eq!(app.count("select count(*) from heroes").await, 10_000);
     assert_eq!(app.count("select processed::bigint from hero_imports").await, 10_000);
+    // Every created hero is in the trail, as the person who pressed Import;
+    // written a batch at a time, so the import stays quick.
+    assert_eq!(
+        app.count(
+            "select count(*) from heroes h join audit_log a on a.entity_id = h.id::text
+             where a.action = 'hero_import.hero_created' and a.entity_type = 'hero'
+               and a.actor_id = h.created_by and a.client_ip is null"
+        )
+        .await,
+        10_000
+    );
+    assert_eq!(
+        app.count("select count(*) from audit_log where action = 'hero_import.hero_created'")
+            .await,
+        10_000
+    );
+    assert!(took < std::time::Duration::from_secs(60), "the import took {took:?}");
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn each_imported_hero_is_in_the_audit_trail_in_words(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (staff, staff_id) = app.signed_in(Role::Staff).await;
+    app.add_hero(
+        &staff,
+        &hero_form("Garrett Crumby", "Huntsville Police Department", "US-AL", "2023-09-01"),
+    )
+    .await;
+    let csv = format!(
+        "{HEADER}\n\
+         Julian Becerra,Officer,Fountain Police Department,Fountain,US,CO,police,2023-02-11,fall,29,Fountain PD\n\
+         garrett crumby,Officer,Huntsville Police Department,Huntsville,US,AL,police,2023-09-01,gunfire,,\n\
+         Jeffrey Northrup,Constable,Toronto Police Service,Toronto,CA,ON,police,2021-07-02,vehicle_assault,55,\n"
+    );
+    let preview_path = location(&upload(&staff, csv).await);
+    staff.post(&format!("{preview_path}/run")).await;
+    assert_eq!(run_worker(&app).await, "done");
+    let trail: Vec<(String, String, Option<uuid::Uuid>)> = sqlx::query_as(
+        "select a.entity_id, a.summary, a.actor_id from audit_log a
+         where a.action = 'hero_import.hero_created' order by a.id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("trail");
+    let created: Vec<String> = sqlx::query_scalar(
+        "select id::text from heroes where full_name in ('Julian Becerra', 'Jeffrey Northrup') order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("heroes");
+    // The duplicate was skipped, so only the two new heroes are in the trail.
+    let mut ids: Vec<String> = trail.iter().map(|(id, _, _)| id.clone()).collect();
+    ids.sort();
+    assert_eq!(ids, created);
+    assert!(trail.iter().all(|(_, _, actor)| *actor == Some(staff_id)));
+    assert!(trail.iter().any(|(_, summary, _)| summary.contains("Julian Becerra")));
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = page_text(&admin.get("/admin/audit").await.text());
+    assert!(page.contains("Added a hero from a CSV file"), "{page}");
+    assert!(page.contains("Imported heroes from a CSV file"), "{page}");
+    assert!(page.contains("Checked a CSV file of heroes"), "{page}");
 }
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]

@@ -365,3 +365,87 @@ async fn a_chosen_password_is_stored_as_argon2id_at_the_stated_parameters(pool: 
         (MEMORY_KIB, PASSES, LANES)
     );
 }
+
+/// The account's page, read fresh (the flash with the link is gone).
+async fn invitation_status(admin: &TestServer, user: uuid::Uuid) -> String {
+    let page = admin.get(&format!("/admin/users/{user}")).await.text();
+    assert!(
+        !page.contains("/account/welcome/"),
+        "the link itself is never shown again"
+    );
+    text_of(&page, "user-invitation").expect("the invitation's status")
+}
+
+fn day(at: chrono::DateTime<chrono::Utc>) -> String {
+    let zone = crate::helpers::test_config(&[]).time_zone;
+    at.with_timezone(&zone).format("%-d %B %Y at %H:%M").to_string()
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn an_invitations_status_stays_on_the_account_page_and_a_new_one_replaces_it(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let sent = app.clock.now();
+    let first_link = invite(&admin, "new@example.org", "Nia New", "staff").await;
+    let user: uuid::Uuid = sqlx::query_scalar("select id from users where email = 'new@example.org'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("invited account");
+    assert_eq!(
+        invitation_status(&admin, user).await,
+        format!(
+            "Invitation sent {}, valid until {}, not used yet",
+            day(sent),
+            day(sent + Duration::days(7))
+        )
+    );
+
+    // Eight days later it has run out, and the page says so.
+    app.clock.advance(Duration::days(8));
+    let admin = app.sign_in_as("admin@example.org").await;
+    let status = invitation_status(&admin, user).await;
+    assert_eq!(
+        status,
+        format!(
+            "Invitation sent {}, expired {} without being used: send a new invitation",
+            day(sent),
+            day(sent + Duration::days(7))
+        )
+    );
+    let page = admin.get(&format!("/admin/users/{user}")).await.text();
+    assert!(page.contains("Send a new invitation</button>"));
+
+    // A new invitation: a new link in a new email, the old link withdrawn.
+    let letters = app
+        .count("select count(*) from outbox where to_address = 'new@example.org'")
+        .await;
+    let renewed = app.clock.now();
+    let response = admin.post(&format!("/admin/users/{user}/reset")).await;
+    assert_eq!(response.status_code(), 303);
+    let flashed = admin.get(&location(&response)).await.text();
+    let second_link = link_in(&flashed, "/account/welcome/").expect("the new link, shown once");
+    assert_ne!(second_link, first_link);
+    assert_eq!(
+        app.count("select count(*) from outbox where to_address = 'new@example.org'")
+            .await,
+        letters + 1
+    );
+    assert_eq!(
+        invitation_status(&admin, user).await,
+        format!(
+            "Invitation sent {}, valid until {}, not used yet",
+            day(renewed),
+            day(renewed + Duration::days(7))
+        )
+    );
+    assert_eq!(app.browser().get(&first_link).await.status_code(), 404);
+    let browser = app.browser();
+    let set = browser
+        .post(&second_link)
+        .form(&[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)])
+        .await;
+    assert_eq!(location(&set), "/login");
+    // Used: the account is active and its page no longer speaks of an invitation.
+    let page = admin.get(&format!("/admin/users/{user}")).await.text();
+    assert!(text_of(&page, "user-invitation").is_none());
+}

@@ -22,6 +22,7 @@ mod digest;
 mod exports;
 mod family_notice;
 mod flags;
+mod flags_batch;
 mod flags_pages;
 mod french;
 mod grants;

@@ -12,7 +12,7 @@ use crate::helpers::{Role, TestApp, hero_form, with};
 const MARKER: &str = "PRIVATE-MARKER-7f3a";
 
 /// Every public URL that shows heroes (grows as public pages are added).
-fn public_urls(hero: uuid::Uuid, draft: uuid::Uuid) -> Vec<String> {
+pub fn public_urls(hero: uuid::Uuid, draft: uuid::Uuid) -> Vec<String> {
     vec![
         "/".into(),
         "/honor-roll".into(),
