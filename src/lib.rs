@@ -148,14 +148,21 @@ pub fn router(state: AppState) -> Router {
     // checks that refuse a request before any handler runs, the timeout, the pages
     // that explain a refusal, then compression, headers, panics, logging and the
     // request id on the outside.
-    pages
+    let routed = pages
         .merge(static_files)
         .merge(ops::routes())
         .route_layer(from_fn(metrics::tag_route))
+        .with_state(state.clone());
+    // A French address (`/fr/...`) is routed as its English one, before routing.
+    let routed = tower::ServiceExt::map_request(routed, web::lang::route_by_language);
+    Router::new()
+        .fallback_service(routed)
         .layer(from_fn_with_state(
             PageCache::new(config.public_cache, live_session(state.pool.clone())),
             web::cache::serve,
         ))
+        // Outside the cache: the bare home page follows the browser's language.
+        .layer(from_fn(web::lang::negotiate))
         .layer(from_fn_with_state(
             RateLimit::new(config.rate_limit_per_minute, config.trusted_proxy_hops),
             web::rate_limit::limit,
@@ -187,7 +194,6 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(from_fn(web::request_id::keep_only_plain))
         .layer(SetSensitiveHeadersLayer::new([header::COOKIE, header::AUTHORIZATION]))
-        .with_state(state)
 }
 
 /// The page cache's question, answered where sessions are kept.
@@ -227,7 +233,7 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 }
 
 fn loggable_path(path: &str) -> String {
-    for prefix in ["/setup/", "/account/welcome/", "/grants/status/"] {
+    for prefix in ["/setup/", "/account/welcome/", "/grants/status/", "/fr/grants/status/"] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }

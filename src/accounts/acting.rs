@@ -97,6 +97,7 @@ impl<R> Acting<R> {
             user: Some(self.me.viewer()),
             flashes: self.flashes.clone(),
             demo: self.state.demo,
+            ..Layout::plain()
         }
     }
 

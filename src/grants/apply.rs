@@ -14,7 +14,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::form::{ApplicationForm, ApplicationInput};
+use super::form::{ApplicationForm, ApplicationInput, LABELS};
 use super::money::month_of;
 use super::notices::{self, News};
 use super::queries;
@@ -23,9 +23,10 @@ use crate::accounts::throttle::{self, Limit, Reservation, address_key, locked_un
 use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::vocab::money::dollars;
+use crate::vocab::money::from_french;
 use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
+use crate::web::lang::Lang;
 use crate::web::{Layout, render, render_status};
 
 /// Applications one address may send within the throttle window (15 minutes).
@@ -40,19 +41,17 @@ fn limit(ip: &str) -> [Limit; 1] {
     }]
 }
 
-const TOO_MANY: &str = "Too many applications were sent from your network in a short time, so this one was not saved. \
-                        Please wait 15 minutes and send it again.";
-
 #[derive(Template)]
 #[template(path = "grants/totals.html")]
 struct TotalsPage {
     layout: Layout,
+    lang: Lang,
     year: i32,
     /// Given to injured responders, what the minimum promises.
     given_this_year: String,
     k9_this_year: String,
     family_this_year: String,
-    recipients: i64,
+    recipients: String,
     monthly_minimum: String,
     named: Vec<NamedRecipient>,
 }
@@ -63,14 +62,16 @@ pub async fn totals(layout: Layout, State(state): State<AppState>) -> Result<Res
     let next_year = year_start.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX);
     let given = totals::given_between(&state.pool, year_start, next_year).await?;
     let settings = queries::settings::current(&state.pool).await?;
+    let lang = layout.lang;
     render(&TotalsPage {
         layout,
+        lang,
         year: today.year(),
-        given_this_year: dollars(given.injury),
-        k9_this_year: dollars(given.k9_equipment),
-        family_this_year: dollars(given.family_support),
-        recipients: totals::recipients_so_far(&state.pool).await?,
-        monthly_minimum: dollars(settings.monthly_minimum_cents),
+        given_this_year: lang.money(given.injury),
+        k9_this_year: lang.money(given.k9_equipment),
+        family_this_year: lang.money(given.family_support),
+        recipients: lang.number(totals::recipients_so_far(&state.pool).await?),
+        monthly_minimum: lang.money(settings.monthly_minimum_cents),
         named: totals::named_recipients(&state.pool, 200).await?,
     })
 }
@@ -118,30 +119,31 @@ pub async fn submit(
         max_date: today.to_string(),
     };
     if locked_until(&state.pool, &limit[0].key, now).await?.is_some() {
-        page.refusal = Some(TOO_MANY.into());
+        page.refusal = Some(page.layout.lang.t("apply-too-many"));
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     if !page.form.website.trim().is_empty() {
         // Only a robot fills the hidden field; it counts toward the limit too.
         throttle::reserve(&state.pool, &limit, now).await?;
-        page.refusal = Some(
-            "This application could not be accepted because it looked automated, so nothing was saved. \
-             If you are a person, please call us instead."
-                .into(),
-        );
+        page.refusal = Some(page.layout.lang.t("apply-automated"));
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let input = match ApplicationInput::parse(&page.form, today) {
+    let lang = page.layout.lang;
+    let mut typed = page.form.clone();
+    if lang == Lang::Fr {
+        typed.amount_requested = from_french(&typed.amount_requested);
+    }
+    let input = match ApplicationInput::parse(&typed, today) {
         Ok(input) => input,
         Err(errors) => {
-            page.errors = errors;
+            page.errors = errors.in_lang(lang, &LABELS);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     // The reading above only spares work; this is the step that holds under
     // parallel submissions.
     if let Reservation::Refused = throttle::reserve(&state.pool, &limit, now).await? {
-        page.refusal = Some(TOO_MANY.into());
+        page.refusal = Some(page.layout.lang.t("apply-too-many"));
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     let mut tx = state.pool.begin().await?;
@@ -162,7 +164,7 @@ pub async fn submit(
     tx.commit().await?;
     session.insert(REFERENCE_KEY, reference).await?;
     session.insert(STATUS_KEY, &received.status_secret).await?;
-    Ok(Redirect::to("/grants/apply/received").into_response())
+    Ok(Redirect::to(&lang.link("/grants/apply/received")).into_response())
 }
 
 /// The address of an application's private status page.
@@ -186,7 +188,7 @@ pub async fn received(layout: Layout, session: Session) -> Result<Response, AppE
     let status_path = session
         .get::<String>(STATUS_KEY)
         .await?
-        .map(|secret| format!("/grants/status/{secret}"));
+        .map(|secret| layout.link(&format!("/grants/status/{secret}")));
     render(&ReceivedPage {
         layout,
         reference,

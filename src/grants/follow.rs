@@ -14,11 +14,12 @@ use super::queries::follow::{self, Followed};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::vocab::secrets;
+use crate::web::lang::Lang;
 use crate::web::{Layout, render_status};
 
 /// One step on the way, as the applicant reads it.
 pub struct Step {
-    pub name: &'static str,
+    pub name: String,
     /// When it was reached, in words; none while it is still ahead.
     pub reached: Option<String>,
     pub current: bool,
@@ -38,26 +39,29 @@ struct Found {
     decline_message: Option<String>,
 }
 
-fn day(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%B %-d, %Y").to_string()
+fn day(at: DateTime<Utc>, zone: Tz, lang: Lang) -> String {
+    on(at.with_timezone(&zone).date_naive(), lang)
 }
 
-fn on(date: NaiveDate) -> String {
-    date.format("%B %-d, %Y").to_string()
+fn on(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En => date.format("%B %-d, %Y").to_string(),
+        Lang::Fr => lang.date(date),
+    }
 }
 
 /// The four steps and how far the application got.
-fn steps(app: &Followed, zone: Tz) -> Vec<Step> {
+fn steps(app: &Followed, zone: Tz, lang: Lang) -> Vec<Step> {
     let in_review = match app.status {
         GrantStatus::Submitted => None,
         // Shortlisting is skipped when an admin decides at once.
         _ => Some(
             app.shortlisted_at
-                .map_or_else(|| "Done".to_string(), |at| day(at, zone)),
+                .map_or_else(|| lang.t("status-done"), |at| day(at, zone, lang)),
         ),
     };
-    let decided = app.counted_at.or(app.declined_at).map(|at| day(at, zone));
-    let paid = app.paid_on.map(on);
+    let decided = app.counted_at.or(app.declined_at).map(|at| day(at, zone, lang));
+    let paid = app.paid_on.map(|date| on(date, lang));
     let current = match app.status {
         GrantStatus::Submitted => 0,
         GrantStatus::Shortlisted | GrantStatus::AwaitingSecondApproval => 1,
@@ -65,25 +69,25 @@ fn steps(app: &Followed, zone: Tz) -> Vec<Step> {
         GrantStatus::Paid => 3,
     };
     let mut steps = vec![
-        ("Received", Some(day(app.submitted_at, zone))),
-        ("In review", in_review),
+        ("status-received", Some(day(app.submitted_at, zone, lang))),
+        ("status-in-review", in_review),
         (
             if app.status == GrantStatus::Declined {
-                "Decided: not approved"
+                "status-declined"
             } else {
-                "Decided"
+                "status-decided"
             },
             decided,
         ),
     ];
     if app.status != GrantStatus::Declined {
-        steps.push(("Paid", paid));
+        steps.push(("status-paid", paid));
     }
     steps
         .into_iter()
         .enumerate()
         .map(|(i, (name, reached))| Step {
-            name,
+            name: lang.t(name),
             reached,
             current: i == current,
         })
@@ -106,7 +110,7 @@ pub async fn status(
         StatusCode::NOT_FOUND
     };
     let found = followed.map(|app| Found {
-        steps: steps(&app, zone),
+        steps: steps(&app, zone, layout.lang),
         declined: app.status == GrantStatus::Declined,
         decline_message: app.decline_message,
         reference: app.reference,

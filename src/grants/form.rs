@@ -54,6 +54,25 @@ pub struct ApplicationInput {
     pub items_requested: String,
 }
 
+/// Each field's label as a mistake names it (the message `label-<field>`), for
+/// saying the mistakes again in another language.
+pub const LABELS: [(&str, &str); 14] = [
+    ("kind", "label-kind"),
+    ("recipient_name", "label-recipient_name"),
+    ("rank_title", "label-rank_title"),
+    ("service", "field-service"),
+    ("agency", "label-agency"),
+    ("agency_place", "label-agency_place"),
+    ("injury_date", "label-injury_date"),
+    ("circumstances", "label-circumstances"),
+    ("items_requested", "label-items_requested"),
+    ("amount_requested", "label-amount_requested"),
+    ("nominator_name", "field-your-name"),
+    ("nominator_relationship", "label-nominator_relationship"),
+    ("contact_phone", "label-contact_phone"),
+    ("contact_email", "label-contact_email"),
+];
+
 /// The longest list of items the database accepts.
 pub const ITEMS_MAX: usize = 1000;
 

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::heroes::model::Service;
 use crate::vocab::money::Cents;
+use crate::web::lang::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "grant_kind", rename_all = "snake_case")]
@@ -32,6 +33,11 @@ impl GrantKind {
             GrantKind::K9Equipment => "Safety equipment for a K9",
             GrantKind::FamilySupport => "Support for the family of a fallen responder",
         }
+    }
+
+    /// The label as a page in `lang` writes it (the message `grant-kind-<code>`).
+    pub fn label_in(self, lang: impl std::borrow::Borrow<Lang>) -> String {
+        lang.borrow().t(&format!("grant-kind-{}", self.code()))
     }
 
     pub fn parse(value: &str) -> Result<GrantKind, String> {

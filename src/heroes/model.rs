@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::regions::{Country, Region};
 use crate::vocab::dates::parse_date;
 use crate::web::forms::{FormErrors, plain_text};
+use crate::web::lang::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "hero_service", rename_all = "snake_case")]
@@ -50,6 +51,11 @@ impl Service {
             Service::K9 => "K9",
             Service::Other => "Other",
         }
+    }
+
+    /// The label as a page in `lang` writes it (the message `service-<code>`).
+    pub fn label_in(self, lang: impl std::borrow::Borrow<Lang>) -> String {
+        lang.borrow().t(&format!("service-{}", self.code()))
     }
 
     pub fn parse(value: &str) -> Result<Service, String> {
@@ -132,6 +138,11 @@ impl Cause {
         }
     }
 
+    /// The label as a page in `lang` writes it (the message `cause-<code>`).
+    pub fn label_in(self, lang: impl std::borrow::Borrow<Lang>) -> String {
+        lang.borrow().t(&format!("cause-{}", self.code()))
+    }
+
     pub fn parse(value: &str) -> Result<Cause, String> {
         let value = value.trim().to_ascii_lowercase();
         Cause::ALL
@@ -179,7 +190,13 @@ impl Hero {
     }
 
     pub fn place(&self) -> String {
-        let region = self.region_name();
+        self.place_in(Lang::En)
+    }
+
+    /// "Austin, Texas", the region named as a page in `lang` writes it.
+    pub fn place_in(&self, lang: impl std::borrow::Borrow<Lang>) -> String {
+        let lang = *lang.borrow();
+        let region = Region::name_of_in(&self.country, &self.region, lang);
         match (self.agency_city.is_empty(), region.is_empty()) {
             (false, false) => format!("{}, {region}", self.agency_city),
             (true, false) => region.to_string(),

@@ -1,4 +1,7 @@
-//! Countries and their state, province and territory codes (USPS and Canada Post).
+//! Countries and their state, province and territory codes (USPS and Canada Post),
+//! with their names in English and French.
+
+use crate::web::lang::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Country {
@@ -30,6 +33,23 @@ impl Country {
             Country::Us => "United States",
             Country::Ca => "Canada",
         }
+    }
+
+    /// The country's name as a page in `lang` writes it.
+    pub fn name_in(self, lang: impl std::borrow::Borrow<Lang>) -> &'static str {
+        match (self, *lang.borrow()) {
+            (Country::Us, Lang::Fr) => "États-Unis",
+            (country, _) => country.name(),
+        }
+    }
+
+    /// Each region's code and its name as a page in `lang` writes it.
+    pub fn regions_in(self, lang: impl std::borrow::Borrow<Lang>) -> Vec<(&'static str, &'static str)> {
+        let lang = *lang.borrow();
+        self.regions()
+            .iter()
+            .map(|(code, name)| (*code, name_in(code, name, lang)))
+            .collect()
     }
 
     pub fn regions(self) -> &'static [(&'static str, &'static str)] {
@@ -74,6 +94,19 @@ impl Region {
             .find_map(|country| Region::parse(*country, value).ok())
     }
 
+    /// The region's name as a page in `lang` writes it.
+    pub fn name_in(&self, lang: Lang) -> &'static str {
+        name_in(self.code, self.name, lang)
+    }
+
+    /// The name of a stored (country, region) pair as a page in `lang` writes it.
+    pub fn name_of_in(country: &str, code: &str, lang: Lang) -> &'static str {
+        Country::parse(country)
+            .ok()
+            .and_then(|c| Region::parse(c, code).ok())
+            .map_or("", |r| r.name_in(lang))
+    }
+
     pub fn name_of(country: &str, code: &str) -> &'static str {
         Country::parse(country)
             .ok()
@@ -81,6 +114,37 @@ impl Region {
             .map_or("", |r| r.name)
     }
 }
+
+/// A region's name in `lang`: the French names of the provinces, territories
+/// and states that French writes its own way; the others are the same.
+fn name_in(code: &str, english: &'static str, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        return english;
+    }
+    FRENCH_NAMES
+        .iter()
+        .find(|(c, e, _)| *c == code && *e == english)
+        .map_or(english, |(_, _, french)| french)
+}
+
+/// (code, English name, French name): the code alone is not enough, since
+/// CA is California and Canada's code.
+#[rustfmt::skip]
+const FRENCH_NAMES: &[(&str, &str, &str)] = &[
+    ("BC", "British Columbia", "Colombie-Britannique"), ("NB", "New Brunswick", "Nouveau-Brunswick"),
+    ("NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador"), ("NS", "Nova Scotia", "Nouvelle-Écosse"),
+    ("NT", "Northwest Territories", "Territoires du Nord-Ouest"),
+    ("PE", "Prince Edward Island", "Île-du-Prince-Édouard"), ("QC", "Quebec", "Québec"),
+    ("CA", "California", "Californie"), ("SC", "South Carolina", "Caroline du Sud"),
+    ("NC", "North Carolina", "Caroline du Nord"), ("SD", "South Dakota", "Dakota du Sud"),
+    ("ND", "North Dakota", "Dakota du Nord"), ("DC", "District of Columbia", "District de Columbia"),
+    ("FL", "Florida", "Floride"), ("GA", "Georgia", "Géorgie"), ("HI", "Hawaii", "Hawaï"),
+    ("LA", "Louisiana", "Louisiane"), ("NM", "New Mexico", "Nouveau-Mexique"), ("NY", "New York", "New York"),
+    ("PA", "Pennsylvania", "Pennsylvanie"), ("VA", "Virginia", "Virginie"),
+    ("WV", "West Virginia", "Virginie-Occidentale"), ("AS", "American Samoa", "Samoa américaines"),
+    ("MP", "Northern Mariana Islands", "Îles Mariannes du Nord"), ("PR", "Puerto Rico", "Porto Rico"),
+    ("VI", "U.S. Virgin Islands", "Îles Vierges des États-Unis"),
+];
 
 #[rustfmt::skip]
 pub const US_STATES: &[(&str, &str)] = &[
@@ -106,3 +170,46 @@ pub const CA_PROVINCES: &[(&str, &str)] = &[
     ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
     ("SK", "Saskatchewan"), ("YT", "Yukon"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grants::model::GrantKind;
+    use crate::heroes::model::{Cause, Service};
+
+    #[test]
+    fn the_english_messages_say_what_the_lists_always_said() {
+        for service in Service::ALL {
+            assert_eq!(service.label_in(Lang::En), service.label());
+            assert_ne!(service.label_in(Lang::Fr), format!("service-{}", service.code()));
+        }
+        for cause in Cause::ALL {
+            assert_eq!(cause.label_in(Lang::En), cause.label());
+            assert_ne!(cause.label_in(Lang::Fr), format!("cause-{}", cause.code()));
+        }
+        for kind in GrantKind::ALL {
+            assert_eq!(kind.label_in(Lang::En), kind.label());
+            assert_ne!(kind.label_in(Lang::Fr), format!("grant-kind-{}", kind.code()));
+        }
+    }
+
+    #[test]
+    fn provinces_and_states_have_their_french_names() {
+        let quebec = Region::parse(Country::Ca, "QC").map(|r| r.name_in(Lang::Fr));
+        assert_eq!(quebec, Ok("Québec"));
+        assert_eq!(Region::name_of_in("CA", "BC", Lang::Fr), "Colombie-Britannique");
+        assert_eq!(Region::name_of_in("US", "CA", Lang::Fr), "Californie");
+        assert_eq!(Region::name_of_in("US", "TX", Lang::Fr), "Texas");
+        assert_eq!(Region::name_of_in("CA", "QC", Lang::En), "Quebec");
+        assert_eq!(Country::Us.name_in(Lang::Fr), "États-Unis");
+        // Every French name belongs to a real region of its country.
+        for (code, english, _) in FRENCH_NAMES {
+            assert!(
+                Country::ALL
+                    .iter()
+                    .any(|c| c.regions().iter().any(|(k, n)| k == code && n == english)),
+                "{code} {english}"
+            );
+        }
+    }
+}

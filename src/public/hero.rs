@@ -24,8 +24,9 @@ use crate::heroes::contact_model::ContactKind;
 use crate::heroes::model::{Cause, Hero, Service};
 use crate::reflections::model::{ReflectionForm, ShownReflection};
 use crate::state::AppState;
-use crate::vocab::numbers::{ordinal, with_commas};
+use crate::vocab::numbers::ordinal;
 use crate::web::forms::FormErrors;
+use crate::web::lang::Lang;
 use crate::web::{Layout, PathId, render_status};
 
 /// A mile as the public hero page tells it.
@@ -56,23 +57,40 @@ struct PublicMile {
 }
 
 impl Honor {
-    fn new(m: PublicMile, hero_id: Uuid) -> Honor {
+    fn new(m: PublicMile, hero_id: Uuid, lang: Lang) -> Honor {
         Honor {
-            flag: m.delivered_on.zip(m.recipient_kind).map(|(on, kind)| {
-                format!(
-                    "Flag delivered to {} on {}.",
-                    public_recipient(kind),
-                    on.format("%-d %B %Y")
-                )
+            flag: m.delivered_on.zip(m.recipient_kind).map(|(on, kind)| match lang {
+                Lang::En => format!("Flag delivered to {} on {}.", public_recipient(kind), lang.date(on)),
+                Lang::Fr => lang.t2(
+                    "hero-flag-delivered",
+                    "to",
+                    lang.t(french_recipient(kind)),
+                    "date",
+                    lang.date(on),
+                ),
             }),
-            number: with_commas(m.number.into()),
-            k9: m.k9_number.map(|n| ordinal(n.into())),
-            date: m.run_date.format("%-d %B %Y").to_string(),
+            number: lang.number(i64::from(m.number)),
+            k9: m.k9_number.map(|n| match lang {
+                Lang::En => ordinal(n.into()),
+                Lang::Fr if n == 1 => "1er".into(),
+                Lang::Fr => format!("{}e", lang.number(i64::from(n))),
+            }),
+            date: lang.date(m.run_date),
             runner: m.runner,
             place: m.place,
             video_page: embed_url(&m.video_url).map(|_| format!("/heroes/{hero_id}/videos/{}", m.number)),
             video_url: m.video_url,
         }
+    }
+}
+
+/// Who received a flag, in general terms, as a French page says it.
+fn french_recipient(kind: ContactKind) -> &'static str {
+    match kind {
+        ContactKind::Family => "hero-to-family",
+        ContactKind::Agency => "hero-to-agency",
+        ContactKind::Handler => "hero-to-handler",
+        ContactKind::Intermediary | ContactKind::Other => "hero-to-representative",
     }
 }
 
@@ -124,7 +142,8 @@ pub struct ReflectionAnswer {
 /// The hero page, with the reflection form in the state `answer` leaves it.
 pub async fn show(layout: Layout, state: &AppState, id: Uuid, answer: ReflectionAnswer) -> Result<Response, AppError> {
     let state = state.clone().for_viewer(layout.user.is_some());
-    let found = find_public(&state.read, id, state.today(), SHOWN_REFLECTIONS).await?;
+    let lang = layout.lang;
+    let found = find_public(&state.read, id, state.today(), SHOWN_REFLECTIONS, lang).await?;
     let Some(PublicHero {
         hero,
         honors,
@@ -134,12 +153,12 @@ pub async fn show(layout: Layout, state: &AppState, id: Uuid, answer: Reflection
     else {
         // A duplicate merged away: its address leads to the kept record.
         return match crate::heroes::lifecycle_queries::redirect_of(&state.read, id).await? {
-            Some(kept) => Ok(axum::response::Redirect::permanent(&format!("/heroes/{kept}")).into_response()),
+            Some(kept) => Ok(axum::response::Redirect::permanent(&layout.hero_link(kept)).into_response()),
             None => Err(AppError::NotFound),
         };
     };
     let base = state.config.base_url();
-    let share = ShareTags::for_hero(&hero, honors.first().map(|h| h.number.as_str()), &base);
+    let share = ShareTags::for_hero(&hero, honors.first().map(|h| h.number.as_str()), &base, lang);
     render_status(
         answer.status,
         &HeroPage {
@@ -163,6 +182,7 @@ async fn find_public(
     id: Uuid,
     today: NaiveDate,
     reflections: i64,
+    lang: Lang,
 ) -> sqlx::Result<Option<PublicHero>> {
     let row = sqlx::query!(
         r#"select h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region,
@@ -264,7 +284,7 @@ async fn find_public(
         confirmation_source: row.confirmation_source,
         updated_at: row.updated_at,
     };
-    let honors = row.miles.0.into_iter().map(|m| Honor::new(m, row.id)).collect();
+    let honors = row.miles.0.into_iter().map(|m| Honor::new(m, row.id, lang)).collect();
     Ok(Some(PublicHero {
         hero,
         honors,

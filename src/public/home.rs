@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::grants;
 use crate::grants::money::month_of;
 use crate::state::AppState;
-use crate::vocab::numbers::with_commas;
 use crate::web::chart::{Column, Frame, Tick, axis, ticks};
+use crate::web::lang::Lang;
 use crate::web::{Layout, render};
 
 /// Months shown in the chart, this one included.
@@ -38,19 +38,12 @@ pub struct MonthBar {
 }
 
 impl MonthBar {
-    pub fn long(&self) -> String {
-        self.month.format("%B %Y").to_string()
-    }
-
-    pub fn miles_text(&self) -> String {
-        with_commas(self.miles)
-    }
-
     /// Labels every third month under the axis (all 24 would overlap), January with its year.
-    pub fn axis_label(&self) -> Option<String> {
+    pub fn axis_label(&self, lang: impl std::borrow::Borrow<Lang>) -> Option<String> {
+        let lang = *lang.borrow();
         match self.month.month() {
-            1 => Some(self.month.format("%b %Y").to_string()),
-            4 | 7 | 10 => Some(self.month.format("%b").to_string()),
+            1 => Some(format!("{} {}", lang.short_month(self.month), self.month.year())),
+            4 | 7 | 10 => Some(lang.short_month(self.month)),
             _ => None,
         }
     }
@@ -66,8 +59,9 @@ pub struct LatestMile {
 }
 
 impl LatestMile {
-    pub fn number_text(&self) -> String {
-        with_commas(self.number.into())
+    /// The mile's number, as the number formats take it.
+    pub fn number(&self) -> i64 {
+        self.number.into()
     }
 }
 
@@ -75,6 +69,7 @@ impl LatestMile {
 #[template(path = "public/home.html")]
 struct HomePage {
     layout: Layout,
+    lang: Lang,
     miles: String,
     honored: String,
     waiting: String,
@@ -141,7 +136,7 @@ pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Respo
     let waiting = crate::runs::queries::backlog_count(&state.read).await?;
     let flags_delivered = crate::flags::queries::count_delivered(&state.read).await?;
     let per_region = honored_per_region(&state).await?;
-    let honored = per_region.iter().map(|r| r.heroes).sum();
+    let honored: i64 = per_region.iter().map(|r| r.heroes).sum();
     let today = state.today();
     let year = today.year();
     let first_of = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
@@ -171,21 +166,23 @@ pub async fn page(layout: Layout, State(state): State<AppState>) -> Result<Respo
         })
         .collect::<Vec<_>>();
 
+    let lang = layout.lang;
     render(&HomePage {
         layout,
-        miles: with_commas(miles),
-        honored: with_commas(honored),
-        waiting: with_commas(waiting),
-        flags_delivered: with_commas(flags_delivered),
-        grants_this_year: crate::vocab::money::dollars(this_year),
-        grants_in_all: crate::vocab::money::dollars(in_all),
+        lang,
+        miles: lang.number(miles),
+        honored: lang.number(honored),
+        waiting: lang.number(waiting),
+        flags_delivered: lang.number(flags_delivered),
+        grants_this_year: lang.money(this_year),
+        grants_in_all: lang.money(in_all),
         latest: latest_miles(&state, 5).await?,
         runs: upcoming(&state, 3).await?,
         ticks: ticks(&FRAME, top, step),
         chart_width: FRAME.width(bars.len()),
-        chart_first: first_month.format("%B %Y").to_string(),
-        chart_last: this_month.format("%B %Y").to_string(),
+        chart_first: lang.month_year(first_month),
+        chart_last: lang.month_year(this_month),
         bars,
-        map: RegionMap::build(&per_region),
+        map: RegionMap::build(&per_region, lang),
     })
 }

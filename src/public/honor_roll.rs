@@ -17,8 +17,8 @@ use crate::error::AppError;
 use crate::heroes::model::Service;
 use crate::heroes::regions::{Country, Region};
 use crate::state::AppState;
-use crate::vocab::numbers::with_commas;
 use crate::web::export::{CsvSink, ExportStopped, log_stopped, spreadsheet_cell};
+use crate::web::lang::Lang;
 use crate::web::{Layout, render, render_status};
 
 pub fn parse_filter(state: &AppState, query: &RollQuery) -> Result<RollFilter, AppError> {
@@ -39,6 +39,7 @@ struct RollPage {
     sort: &'static str,
     /// A filter value that makes no sense, shown beside its field.
     error: Option<FilterError>,
+    this_year: i32,
 }
 
 impl RollPage {
@@ -48,16 +49,39 @@ impl RollPage {
     fn countries(&self) -> [Country; 2] {
         Country::ALL
     }
-    fn shown(&self) -> String {
-        with_commas(self.total.shown())
+    /// "12 heroes match.", or how to narrow a search that found too many.
+    fn count_text(&self) -> String {
+        let lang = self.layout.lang;
+        let shown = lang.number(self.total.shown());
+        let key = match (self.total.is_capped(), self.total.shown() == 1, self.is_filtered) {
+            (true, _, _) => "roll-count-capped",
+            (false, true, true) => "roll-count-one-match",
+            (false, true, false) => "roll-count-one",
+            (false, false, true) => "roll-count-match",
+            (false, false, false) => "roll-count",
+        };
+        lang.t1(key, "count", shown)
     }
 
-    /// The message for one field, when its value made no sense.
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.error
-            .as_ref()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.as_str())
+    /// The message for one field, when its value made no sense, in the page's language.
+    fn error_for(&self, field: &str) -> Option<String> {
+        let error = self.error.as_ref().filter(|e| e.field == field)?;
+        let lang = self.layout.lang;
+        if lang == Lang::En {
+            return Some(error.message.clone());
+        }
+        let key = match error.field {
+            "q" if error.message.contains("control") => "filter-q-control",
+            "q" => "filter-q-long",
+            "service" => "filter-service",
+            "country" => "filter-country",
+            "state" => "filter-state",
+            "year" => return Some(lang.t1("filter-year", "year", self.this_year)),
+            "status" => "filter-status",
+            "sort" => "filter-sort",
+            _ => "filter-after",
+        };
+        Some(lang.t(key))
     }
 
     /// The filters beyond the name box start folded, so on a phone the results
@@ -97,6 +121,7 @@ pub async fn honor_roll(
                 is_filtered: true,
                 sort: "best",
                 error: Some(error),
+                this_year: state.today().year(),
             };
             return render_status(StatusCode::BAD_REQUEST, &page);
         }
@@ -143,6 +168,7 @@ pub async fn honor_roll(
         total,
         next,
         error: None,
+        this_year: state.today().year(),
     })
 }
 

@@ -21,10 +21,12 @@ use crate::web::{Layout, PathId, render};
 /// Reflections one address may send within the throttle window (15 minutes).
 pub const REFLECTION_LIMIT: i32 = 3;
 
-const TOO_MANY: &str = "Several reflections were sent from your network in a short time, so this one was not saved. \
-                        Please wait 15 minutes and send it again.";
-const AUTOMATED: &str = "This reflection looked automated, so it was not saved. If you are a person, please send it again \
-                         without filling in the hidden field.";
+/// Each field's label as a mistake names it, for saying the mistakes in French.
+const LABELS: [(&str, &str); 3] = [
+    ("author_name", "field-your-name"),
+    ("place", "label-place"),
+    ("body", "label-body"),
+];
 
 fn limit(ip: &str) -> [Limit; 1] {
     [Limit {
@@ -43,10 +45,11 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let now = state.now();
     let limit = limit(&ip);
+    let lang = layout.lang;
     let refuse = |form, why: &str, status| ReflectionAnswer {
         form,
         errors: FormErrors::default(),
-        refusal: Some(why.to_string()),
+        refusal: Some(lang.t(why)),
         status,
     };
     if locked_until(&state.pool, &limit[0].key, now).await?.is_some() {
@@ -54,7 +57,7 @@ pub async fn submit(
             layout,
             &state,
             id,
-            refuse(form, TOO_MANY, StatusCode::TOO_MANY_REQUESTS),
+            refuse(form, "reflect-too-many", StatusCode::TOO_MANY_REQUESTS),
         )
         .await;
     }
@@ -65,7 +68,7 @@ pub async fn submit(
             layout,
             &state,
             id,
-            refuse(form, AUTOMATED, StatusCode::UNPROCESSABLE_ENTITY),
+            refuse(form, "reflect-automated", StatusCode::UNPROCESSABLE_ENTITY),
         )
         .await;
     }
@@ -74,7 +77,7 @@ pub async fn submit(
         Err(errors) => {
             let answer = ReflectionAnswer {
                 form,
-                errors,
+                errors: errors.in_lang(lang, &LABELS),
                 refusal: None,
                 status: StatusCode::UNPROCESSABLE_ENTITY,
             };
@@ -86,14 +89,14 @@ pub async fn submit(
             layout,
             &state,
             id,
-            refuse(form, TOO_MANY, StatusCode::TOO_MANY_REQUESTS),
+            refuse(form, "reflect-too-many", StatusCode::TOO_MANY_REQUESTS),
         )
         .await;
     }
     queries::insert(&state.pool, id, &input, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Redirect::to(&format!("/heroes/{id}/reflections/received")).into_response())
+    Ok(Redirect::to(&format!("{}/reflections/received", layout.hero_link(id))).into_response())
 }
 
 #[derive(Template)]

@@ -7,7 +7,7 @@
 //! the list below the map.
 
 use crate::heroes::regions::{Country, Region};
-use crate::vocab::numbers::with_commas;
+use crate::web::lang::Lang;
 
 /// Side of one tile, and the gap between tiles, in SVG user units.
 pub const TILE: i64 = 40;
@@ -60,29 +60,34 @@ pub struct Place {
     pub shade: i64,
     /// Top-left corner of its tile; `None` for the territories without one.
     pub tile: Option<(i64, i64)>,
+    pub lang: Lang,
 }
 
 impl Place {
     pub fn href(&self) -> String {
-        format!("/honor-roll?country={}&state={}", self.country, self.code)
+        self.lang
+            .link(&format!("/honor-roll?country={}&state={}", self.country, self.code))
     }
 
     /// "Texas: 412 heroes honored".
     pub fn label(&self) -> String {
-        let noun = if self.heroes == 1 { "hero" } else { "heroes" };
-        format!("{}: {} {noun} honored", self.name, with_commas(self.heroes))
+        format!("{}: {}", self.name, self.honored())
     }
 
     /// "Texas, TX: 412 heroes honored": a tile's name holds the code it shows,
     /// so people who speak to their browser can say what they see.
     pub fn tile_label(&self) -> String {
-        let noun = if self.heroes == 1 { "hero" } else { "heroes" };
-        format!(
-            "{}, {}: {} {noun} honored",
-            self.name,
-            self.code,
-            with_commas(self.heroes)
-        )
+        format!("{}, {}: {}", self.name, self.code, self.honored())
+    }
+
+    fn honored(&self) -> String {
+        let count = self.lang.number(self.heroes);
+        let key = if self.heroes == 1 {
+            "map-one-honored"
+        } else {
+            "map-honored"
+        };
+        self.lang.t1(key, "count", count)
     }
 
     pub fn text_x(&self) -> i64 {
@@ -123,18 +128,18 @@ impl RegionMap {
         self.places.iter().filter(|p| p.heroes > 0)
     }
 
-    pub fn build(counts: &[RegionCount]) -> RegionMap {
+    pub fn build(counts: &[RegionCount], lang: Lang) -> RegionMap {
         let most = counts.iter().map(|c| c.heroes).max().unwrap_or(0);
         let mut places = Vec::new();
         for country in Country::ALL {
-            for (code, name) in country.regions() {
+            for (code, name) in country.regions_in(lang) {
                 let heroes = counts
                     .iter()
-                    .find(|c| c.country == country.code() && c.region == *code)
+                    .find(|c| c.country == country.code() && c.region == code)
                     .map_or(0, |c| c.heroes);
                 let tile = GRID
                     .iter()
-                    .find(|(c, g, _, _)| *c == country && g == code)
+                    .find(|(c, g, _, _)| *c == country && *g == code)
                     .map(|(_, _, row, column)| (column * (TILE + GAP), row * (TILE + GAP)));
                 places.push(Place {
                     country: country.code(),
@@ -143,13 +148,14 @@ impl RegionMap {
                     heroes,
                     shade: shade_of(heroes, most),
                     tile,
+                    lang,
                 });
             }
         }
         places.sort_by(|a, b| a.name.cmp(b.name));
         RegionMap {
             places,
-            legend: legend(most),
+            legend: legend(most, lang),
         }
     }
 }
@@ -163,10 +169,10 @@ fn shade_of(heroes: i64, most: i64) -> i64 {
     }
 }
 
-fn legend(most: i64) -> Vec<Shade> {
+fn legend(most: i64, lang: Lang) -> Vec<Shade> {
     let mut legend = vec![Shade {
         shade: 0,
-        label: "None yet".into(),
+        label: lang.t("map-none-yet"),
     }];
     for shade in 1..=SHADES {
         let low = most * (shade - 1) / SHADES + 1;
@@ -175,9 +181,9 @@ fn legend(most: i64) -> Vec<Shade> {
             continue;
         }
         let label = if low == high {
-            with_commas(low)
+            lang.number(low)
         } else {
-            format!("{} to {}", with_commas(low), with_commas(high))
+            lang.t2("map-range", "low", lang.number(low), "high", lang.number(high))
         };
         legend.push(Shade { shade, label });
     }
@@ -202,7 +208,7 @@ mod tests {
     #[test]
     fn every_state_district_and_province_has_its_own_tile() {
         assert!(grid_is_complete());
-        let map = RegionMap::build(&[]);
+        let map = RegionMap::build(&[], Lang::En);
         assert_eq!(map.tiles().count(), 64);
         assert!(map.places.iter().any(|p| p.code == "PR" && p.tile.is_none()));
     }
@@ -214,9 +220,9 @@ mod tests {
         assert_eq!(shade_of(25, 100), 1);
         assert_eq!(shade_of(26, 100), 2);
         assert_eq!(shade_of(100, 100), 4);
-        let labels: Vec<String> = legend(100).into_iter().map(|s| s.label).collect();
+        let labels: Vec<String> = legend(100, Lang::En).into_iter().map(|s| s.label).collect();
         assert_eq!(labels, ["None yet", "1 to 25", "26 to 50", "51 to 75", "76 to 100"]);
-        let labels: Vec<String> = legend(2).into_iter().map(|s| s.label).collect();
+        let labels: Vec<String> = legend(2, Lang::En).into_iter().map(|s| s.label).collect();
         assert_eq!(labels, ["None yet", "1", "2"]);
     }
 }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::lang::Lang;
 use crate::web::{Layout, render};
 
 pub struct UpcomingRun {
@@ -44,8 +45,18 @@ impl UpcomingRun {
 
     /// "6:00 PM CST": the time where the run happens, with its zone.
     pub fn time(&self) -> Option<String> {
+        self.time_in(Lang::En)
+    }
+
+    /// The time as a page in `lang` writes it: "6:00 PM CST", or "18 h 00 CST".
+    pub fn time_in(&self, lang: impl std::borrow::Borrow<Lang>) -> Option<String> {
+        let lang = *lang.borrow();
         let at = self.starts_at()?.with_timezone(&self.zone());
-        Some(at.format("%-I:%M %p %Z").to_string())
+        let format = match lang {
+            Lang::En => "%-I:%M %p %Z",
+            Lang::Fr => "%-H h %M %Z",
+        };
+        Some(at.format(format).to_string())
     }
 
     /// (id, name) of each hero the run honours.

@@ -50,8 +50,9 @@ pub struct RollRow {
 }
 
 impl RollRow {
-    pub fn region_name(&self) -> &'static str {
-        Region::name_of(&self.country, &self.region)
+    /// The region as a page in `lang` writes it.
+    pub fn region_in(&self, lang: impl std::borrow::Borrow<crate::web::lang::Lang>) -> &'static str {
+        Region::name_of_in(&self.country, &self.region, *lang.borrow())
     }
 }
 

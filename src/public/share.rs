@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::heroes::model::Hero;
 use crate::state::AppState;
+use crate::web::lang::Lang;
 
 /// The largest sitemap file the protocol allows.
 const SITEMAP_LIMIT: i64 = 50_000;
@@ -44,18 +45,19 @@ pub fn script_safe_json(value: &serde_json::Value) -> String {
 impl ShareTags {
     /// A hero's card: their name, agency and end of watch, the mile run for
     /// them, and their photo when there is one.
-    pub fn for_hero(hero: &Hero, mile: Option<&str>, base: &str) -> ShareTags {
-        let canonical = format!("{base}/heroes/{}", hero.id);
+    /// The tags of a hero's page in `lang` (each language's page is its own canonical).
+    pub fn for_hero(hero: &Hero, mile: Option<&str>, base: &str, lang: Lang) -> ShareTags {
+        let canonical = format!("{base}{}", lang.link(&format!("/heroes/{}", hero.id)));
         let photo = hero.photo_key.as_ref().map(|key| format!("{base}/photos/{key}"));
-        let end_of_watch = hero.end_of_watch.format("%-d %B %Y");
         let honored = match mile {
-            Some(number) => format!(" Honored with mile {number}."),
+            Some(number) => format!(" {}", lang.t1("share-honored", "number", number)),
             None => String::new(),
         };
         let description = format!(
-            "{}, {}. End of watch {end_of_watch}.{honored}",
-            hero.service.label(),
-            hero.agency
+            "{}, {}. {}{honored}",
+            hero.service.label_in(lang),
+            hero.agency,
+            lang.t1("share-end-of-watch", "date", lang.date(hero.end_of_watch)),
         );
         let json_ld = serde_json::json!({
             "@context": "https://schema.org",

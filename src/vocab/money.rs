@@ -89,6 +89,24 @@ fn valid_grouping(whole: &str) -> bool {
 }
 
 /// Dollars with thousands separators: "$12,000.00".
+/// An amount typed the French way ("1 234,56 $", "1234,5") made ready for
+/// [`Cents::parse`]: spaces and the dollar sign go, and a comma followed by one
+/// or two digits is the decimal point. Anything else is left for the parser to
+/// refuse.
+pub fn from_french(typed: &str) -> String {
+    let text: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '$').collect();
+    match text.rsplit_once(',') {
+        Some((whole, fraction))
+            if !whole.contains([',', '.'])
+                && (1..=2).contains(&fraction.len())
+                && fraction.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{whole}.{fraction}")
+        }
+        _ => text,
+    }
+}
+
 pub fn dollars(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
@@ -106,5 +124,20 @@ pub fn dollars(cents: i64) -> String {
 impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&dollars(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_typed_the_french_way_are_understood() {
+        let parsed = |typed: &str| Cents::parse(&from_french(typed), "Montant").map(Cents::get);
+        assert_eq!(parsed("1 234,56 $"), Ok(123_456));
+        assert_eq!(parsed("1\u{a0}234,5"), Ok(123_450));
+        assert_eq!(parsed("5000"), Ok(500_000));
+        assert_eq!(parsed("5000.25"), Ok(500_025));
+        assert!(parsed("12,3,4").is_err());
     }
 }

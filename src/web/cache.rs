@@ -90,7 +90,8 @@ impl PageCache {
 }
 
 fn public_get(request: &Request) -> bool {
-    let path = request.uri().path();
+    // A French page is public exactly when its English one is.
+    let (_, path) = super::lang::Lang::of_path(request.uri().path());
     request.method() == Method::GET
         // Downloads stream from the database and may be large: never held here.
         && !path.ends_with(".csv")

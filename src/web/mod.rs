@@ -9,6 +9,7 @@ pub mod client;
 pub mod cookie;
 pub mod export;
 pub mod forms;
+pub mod lang;
 pub mod layout;
 pub mod rate_limit;
 pub mod refusals;
@@ -65,10 +66,18 @@ impl FromRequestParts<AppState> for Layout {
             Some(session) if user.is_some() || session.id().is_some() => take_flashes(session).await?,
             _ => Vec::new(),
         };
+        // A French address was routed as its English one, the language kept aside.
+        let lang = parts.extensions.get::<lang::Lang>().copied().unwrap_or_default();
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_string(), ToString::to_string);
         Ok(Layout {
             user,
             flashes,
             demo: state.demo,
+            lang,
+            here,
         })
     }
 }

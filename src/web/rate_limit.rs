@@ -47,7 +47,10 @@ impl RateLimit {
 
 /// Whether a path is one of the limited reads.
 pub fn is_limited(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/honor-roll") || path == "/admin/grants/export.csv"
+    path.starts_with("/api/")
+        || path.starts_with("/honor-roll")
+        || path.starts_with("/fr/honor-roll")
+        || path == "/admin/grants/export.csv"
 }
 
 /// Middleware: refuses a client over its rate on the limited paths. A request

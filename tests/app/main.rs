@@ -24,6 +24,7 @@ mod family_notice;
 mod flags;
 mod flags_batch;
 mod flags_pages;
+mod french;
 mod grants;
 mod grants_decisions;
 mod grants_export;
