@@ -6,6 +6,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use crate::web::lang::Lang;
 use crate::web::layout::Layout;
 
 #[derive(Debug, thiserror::Error)]
@@ -129,58 +130,40 @@ impl From<askama::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, title, message) = match &self {
+        match &self {
             AppError::SignInRequired { next } => {
                 let target = format!("/login?next={}", urlencode(next));
-                return Redirect::to(&target).into_response();
+                Redirect::to(&target).into_response()
             }
-            AppError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "Page not found",
-                "There is no page at this address. It may have moved, or the link may be mistyped.".to_string(),
-            ),
-            AppError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "Not allowed",
-                "Your account does not have access to this page.".to_string(),
-            ),
-            AppError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Request not understood", why.clone()),
+            AppError::NotFound => error_page(StatusCode::NOT_FOUND, "error-page-not-found"),
+            AppError::Forbidden => error_page(StatusCode::FORBIDDEN, "error-page-forbidden"),
+            AppError::BadRequest(why) => error_page_because(StatusCode::BAD_REQUEST, "error-page-bad-request", why),
             AppError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
-                return unavailable_page();
+                unavailable_page()
             }
             AppError::Busy {
                 message,
                 retry_after_seconds,
             } => {
-                let mut response = error_page(StatusCode::SERVICE_UNAVAILABLE, "Busy", message);
+                let mut response = error_page_because(StatusCode::SERVICE_UNAVAILABLE, "error-page-busy", message);
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
-                return response;
+                response
             }
             AppError::Internal(cause) => {
                 tracing::error!(cause = ?cause, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong",
-                    "The problem has been logged. Please try again; if it keeps happening, tell an administrator."
-                        .to_string(),
-                )
+                error_page(StatusCode::INTERNAL_SERVER_ERROR, "error-page-internal")
             }
-        };
-        error_page(status, title, &message)
+        }
     }
 }
 
 /// The page shown while the database cannot be reached: 503, and a hint to come
 /// back shortly (the pool reconnects by itself once PostgreSQL answers again).
 pub fn unavailable_page() -> Response {
-    let mut response = error_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Back in a moment",
-        "Honor Mile cannot reach its records right now. Please try again in a minute.",
-    );
+    let mut response = error_page(StatusCode::SERVICE_UNAVAILABLE, "error-page-unavailable");
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
@@ -196,17 +179,40 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
 }
 
-/// The error page, rendered without the viewer's session (it may be what failed).
-pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+/// The error page `key` (the messages `<key>-title` and `<key>-text`), in the
+/// language of the address asked for.
+pub fn error_page(status: StatusCode, key: &str) -> Response {
+    let lang = Lang::of_request();
+    let text = lang.t(&format!("{key}-text"));
+    error_page_saying(status, key, &text)
+}
+
+/// The error page `key` with the refusal's own English words; a French page
+/// says `<key>-text` instead, since those words exist only in English.
+pub fn error_page_because(status: StatusCode, key: &str, why: &str) -> Response {
+    let lang = Lang::of_request();
+    let text = match lang {
+        Lang::En => why.to_string(),
+        Lang::Fr => lang.t(&format!("{key}-text")),
+    };
+    error_page_saying(status, key, &text)
+}
+
+/// The error page with the title `<key>-title` and `text`, rendered without the
+/// viewer's session (it may be what failed).
+pub fn error_page_saying(status: StatusCode, key: &str, text: &str) -> Response {
+    let mut layout = Layout::plain();
+    layout.lang = Lang::of_request();
+    let title = layout.lang.t(&format!("{key}-title"));
     let page = ErrorPage {
-        layout: Layout::plain(),
-        title,
-        message,
+        layout,
+        title: &title,
+        message: text,
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         // The template itself failed: fall back to text rather than panic.
-        Err(_) => (status, title.to_string()).into_response(),
+        Err(_) => (status, title).into_response(),
     }
 }
 

@@ -81,7 +81,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
 use crate::accounts::session::authenticate;
-use crate::error::{AppError, ErrorPage, error_page};
+use crate::error::{AppError, ErrorPage, error_page, error_page_saying};
 use crate::state::AppState;
 use crate::web::cache::PageCache;
 use crate::web::cookie::session_cookie_name;
@@ -136,13 +136,7 @@ pub fn router(state: AppState) -> Router {
         .clone()
         .add_trusted_origin(origin_of(&config.public_url))
         .unwrap_or(csrf);
-    let csrf = csrf.with_rejection_response(|_| {
-        error_page(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This form was sent from another site, so it was refused. Open Honor Mile directly and try again.",
-        )
-    });
+    let csrf = csrf.with_rejection_response(|_| error_page(StatusCode::FORBIDDEN, "error-page-cross-site"));
 
     // Each `.layer` wraps the ones before it, so this reads innermost first: the
     // checks that refuse a request before any handler runs, the timeout, the pages
@@ -177,12 +171,14 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), web::security::headers))
         .layer(CatchPanicLayer::custom(|_| {
-            error_page(
+            error_page_saying(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "The problem has been logged. Please try again.",
+                "error-page-internal",
+                &web::lang::Lang::of_request().t("error-page-panic-text"),
             )
         }))
+        // Every page made without a `Layout` (the error pages) speaks the language of the address.
+        .layer(from_fn(web::lang::speak))
         .layer(from_fn(metrics::track))
         // One line per answered request, in the span that carries its id.
         .layer(
@@ -207,12 +203,14 @@ fn live_session(pool: sqlx::PgPool) -> web::cache::LiveSession {
 
 /// The 404 page, with the viewer's navigation.
 async fn not_found(layout: Layout) -> Result<Response, AppError> {
+    let title = layout.lang.t("error-page-not-found-title");
+    let message = layout.lang.t("error-page-not-found-text");
     render_status(
         StatusCode::NOT_FOUND,
         &ErrorPage {
             layout,
-            title: "Page not found",
-            message: "There is no page at this address. It may have moved, or the link may be mistyped.",
+            title: &title,
+            message: &message,
         },
     )
 }

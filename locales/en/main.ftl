@@ -303,3 +303,61 @@ status-apply-again = You may apply again if your situation changes.
 status-questions = Questions? Quote your reference number when you contact us.
 status-bad-link = This link does not open an application
 status-bad-link-lead = Check that the whole link from your email was copied, or contact us with your reference number.
+
+## Error pages
+
+error-page-home = Go to the home page
+error-page-not-found-title = Page not found
+error-page-not-found-text = There is no page at this address. It may have moved, or the link may be mistyped.
+error-page-forbidden-title = Not allowed
+error-page-forbidden-text = Your account does not have access to this page.
+error-page-bad-request-title = Request not understood
+error-page-bad-request-text = Honor Mile could not read this request. Go back, reload the page and try again.
+error-page-busy-title = Busy
+error-page-busy-text = Honor Mile is busy with this kind of request right now. Please try again in a few seconds.
+error-page-internal-title = Something went wrong
+error-page-internal-text = The problem has been logged. Please try again; if it keeps happening, tell an administrator.
+error-page-panic-text = The problem has been logged. Please try again.
+error-page-unavailable-title = Back in a moment
+error-page-unavailable-text = Honor Mile cannot reach its records right now. Please try again in a minute.
+error-page-timeout-title = That took too long
+error-page-timeout-text = The request took too long to arrive or to answer, so it was stopped. Please try again.
+error-page-too-large-title = Too large
+error-page-too-large-text = What was sent is larger than this page accepts. Send a smaller file, or shorten the text, and try again.
+error-page-media-type-title = Not a form Honor Mile accepts
+error-page-media-type-text = This address accepts only the form on its own page. Open the page in Honor Mile and send the form from there.
+error-page-unreadable-form-title = Form not understood
+error-page-unreadable-form-text = Some fields of this form could not be read. Open the form again in Honor Mile and send it from there.
+error-page-cross-site-title = Request refused
+error-page-cross-site-text = This form was sent from another site, so it was refused. Open Honor Mile directly and try again.
+error-page-too-many-title = Too many requests
+error-page-too-many-text = Too many requests from your address. Please wait { $count } seconds and try again.
+
+## The honor roll by state and by year, and a mile's video
+
+by-state-title = Honor roll by state or province
+by-year-title = Honor roll by year
+by-none = No heroes yet.
+video-title = Mile { $number } for { $name }
+video-frame = Video of mile { $number }, run for { $name }
+video-privacy = The player comes from the video's own site, in its privacy-enhanced mode.
+video-open = Open the video on its site
+video-back = Back to { $name }
+
+## The site's own pages
+
+site-page-about = About Honor Mile
+site-page-donate = Donate
+site-page-contact = Contact
+site-page-privacy = Privacy notice
+site-page-accessibility = Accessibility statement
+site-page-give = Give on the program's donation page
+site-page-outside = An outside site; Honor Mile itself does not handle the money.
+site-page-english-only = This page is written in English only for now.
+
+## What an applicant's emails are called
+
+letter-grant-received = Your Honor Mile grant application { $reference } was received
+letter-grant-approved = Your Honor Mile grant application { $reference } was approved
+letter-grant-decided = Your Honor Mile grant application { $reference } was decided
+letter-grant-paid = Your Honor Mile grant application { $reference } was paid

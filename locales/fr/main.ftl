@@ -303,3 +303,61 @@ status-apply-again = Vous pouvez faire une nouvelle demande si votre situation c
 status-questions = Des questions? Indiquez votre numéro de référence quand vous communiquez avec nous.
 status-bad-link = Ce lien n’ouvre aucune demande
 status-bad-link-lead = Vérifiez que le lien de votre courriel a été copié en entier, ou communiquez avec nous en indiquant votre numéro de référence.
+
+## Les pages d’erreur
+
+error-page-home = Aller à la page d’accueil
+error-page-not-found-title = Page introuvable
+error-page-not-found-text = Il n’y a aucune page à cette adresse. Elle a peut-être été déplacée, ou le lien contient une faute de frappe.
+error-page-forbidden-title = Accès refusé
+error-page-forbidden-text = Votre compte n’a pas accès à cette page.
+error-page-bad-request-title = Requête non comprise
+error-page-bad-request-text = Honor Mile n’a pas pu lire cette requête. Revenez en arrière, rechargez la page et réessayez.
+error-page-busy-title = Occupé
+error-page-busy-text = Honor Mile traite beaucoup de demandes de ce genre en ce moment. Réessayez dans quelques secondes.
+error-page-internal-title = Un problème est survenu
+error-page-internal-text = Le problème a été consigné. Veuillez réessayer; s’il persiste, prévenez un administrateur.
+error-page-panic-text = Le problème a été consigné. Veuillez réessayer.
+error-page-unavailable-title = De retour dans un instant
+error-page-unavailable-text = Honor Mile ne peut pas joindre ses dossiers pour le moment. Réessayez dans une minute.
+error-page-timeout-title = C’était trop long
+error-page-timeout-text = La requête a mis trop de temps à arriver ou à recevoir une réponse; elle a été arrêtée. Veuillez réessayer.
+error-page-too-large-title = Trop volumineux
+error-page-too-large-text = Ce qui a été envoyé dépasse ce que cette page accepte. Envoyez un fichier plus petit ou raccourcissez le texte, puis réessayez.
+error-page-media-type-title = Formulaire non accepté
+error-page-media-type-text = Cette adresse n’accepte que le formulaire de sa propre page. Ouvrez la page dans Honor Mile et envoyez le formulaire à partir de celle-ci.
+error-page-unreadable-form-title = Formulaire non compris
+error-page-unreadable-form-text = Certains champs de ce formulaire n’ont pas pu être lus. Ouvrez de nouveau le formulaire dans Honor Mile et envoyez-le à partir de celui-ci.
+error-page-cross-site-title = Requête refusée
+error-page-cross-site-text = Ce formulaire a été envoyé à partir d’un autre site; il a donc été refusé. Ouvrez Honor Mile directement et réessayez.
+error-page-too-many-title = Trop de requêtes
+error-page-too-many-text = Trop de requêtes depuis votre adresse. Attendez { $count } secondes, puis réessayez.
+
+## Le tableau d’honneur par province ou État et par année, et la vidéo d’un mille
+
+by-state-title = Tableau d’honneur par province, territoire ou État
+by-year-title = Tableau d’honneur par année
+by-none = Aucun héros pour l’instant.
+video-title = Mille { $number } pour { $name }
+video-frame = Vidéo du mille { $number }, couru pour { $name }
+video-privacy = Le lecteur vient du site de la vidéo, dans son mode de confidentialité renforcée.
+video-open = Ouvrir la vidéo sur son site
+video-back = Retour à { $name }
+
+## Les pages du site
+
+site-page-about = À propos d’Honor Mile
+site-page-donate = Faire un don
+site-page-contact = Nous joindre
+site-page-privacy = Avis de confidentialité
+site-page-accessibility = Déclaration d’accessibilité
+site-page-give = Donner sur la page de dons du programme
+site-page-outside = Un site extérieur; Honor Mile ne manipule pas l’argent lui-même.
+site-page-english-only = Cette page n’existe qu’en anglais pour l’instant.
+
+## L’objet des courriels aux demandeurs
+
+letter-grant-received = Votre demande de subvention Honor Mile { $reference } a été reçue
+letter-grant-approved = Votre demande de subvention Honor Mile { $reference } a été approuvée
+letter-grant-decided = Votre demande de subvention Honor Mile { $reference } a fait l’objet d’une décision
+letter-grant-paid = Votre subvention Honor Mile { $reference } a été versée

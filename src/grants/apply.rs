@@ -147,9 +147,9 @@ pub async fn submit(
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     let mut tx = state.pool.begin().await?;
-    let received = queries::insert(&mut *tx, &input, None, today.year(), now).await?;
+    let received = queries::insert(&mut *tx, &input, None, lang, today.year(), now).await?;
     let (id, reference) = (received.id, &received.reference);
-    let link = status_link(&state, &received.status_secret);
+    let link = status_link(&state, &received.status_secret, lang);
     notices::tell_applicant(&mut tx, id, News::Received { link }, now).await?;
     let summary = format!("Grant application {reference} received through the public form");
     let event = Event::visitor(
@@ -167,9 +167,13 @@ pub async fn submit(
     Ok(Redirect::to(&lang.link("/grants/apply/received")).into_response())
 }
 
-/// The address of an application's private status page.
-pub fn status_link(state: &AppState, secret: &str) -> String {
-    format!("{}/grants/status/{secret}", state.config.base_url())
+/// The address of an application's private status page, in `lang`.
+pub fn status_link(state: &AppState, secret: &str, lang: Lang) -> String {
+    format!(
+        "{}{}",
+        state.config.base_url(),
+        lang.link(&format!("/grants/status/{secret}"))
+    )
 }
 
 #[derive(Template)]

@@ -145,9 +145,7 @@ pub async fn approve(
     } else {
         let number = queries::next_recipient_number(&mut tx).await?;
         queries::approve_counted(&mut tx, id, amount.get(), month, me, number, now).await?;
-        let news = News::Approved {
-            amount: amount.to_string(),
-        };
+        let news = News::Approved { cents: amount.get() };
         notices::tell_applicant(&mut tx, id, news, now).await?;
         (
             "grant.approved",
@@ -203,7 +201,9 @@ pub async fn confirm(
         .unwrap_or_default();
     let number = queries::next_recipient_number(&mut tx).await?;
     queries::confirm(&mut tx, id, me, number, act.now).await?;
-    let news = News::Approved { amount: amount.clone() };
+    let news = News::Approved {
+        cents: current.approved_cents.unwrap_or_default(),
+    };
     notices::tell_applicant(&mut tx, id, news, act.now).await?;
     let change = Change {
         action: "grant.confirmed",

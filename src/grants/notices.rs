@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::queries::follow;
 use crate::error::AppError;
 use crate::messages::{self, letters::Letter};
+use crate::web::lang::Lang;
 
 /// What happened to the application.
 pub enum News {
@@ -21,7 +22,7 @@ pub enum News {
     },
     /// Approved and counted: the amount granted.
     Approved {
-        amount: String,
+        cents: i64,
     },
     /// Declined, with the words an admin wrote for the applicant.
     Declined {
@@ -34,6 +35,8 @@ pub enum News {
 
 /// A message to the person who wrote an application.
 pub struct ApplicantLetter {
+    /// The language the application was written in.
+    pub lang: Lang,
     pub to: String,
     pub name: String,
     pub reference: String,
@@ -60,13 +63,13 @@ impl Letter for ApplicantLetter {
     }
 
     fn subject(&self) -> String {
-        let what = match self.news {
-            News::Received { .. } => "received",
-            News::Approved { .. } => "approved",
-            News::Declined { .. } => "decided",
-            News::Paid { .. } => "paid",
+        let key = match self.news {
+            News::Received { .. } => "letter-grant-received",
+            News::Approved { .. } => "letter-grant-approved",
+            News::Declined { .. } => "letter-grant-decided",
+            News::Paid { .. } => "letter-grant-paid",
         };
-        format!("Your Honor Mile grant application {} was {what}", self.reference)
+        self.lang.t1(key, "reference", &self.reference)
     }
 
     fn text(&self) -> askama::Result<String> {
@@ -86,7 +89,13 @@ pub async fn tell_applicant(tx: &mut PgConnection, id: Uuid, news: News, now: Da
     if applicant.contact_email.is_empty() {
         return Ok(());
     }
+    let lang = if applicant.language == Lang::Fr.code() {
+        Lang::Fr
+    } else {
+        Lang::En
+    };
     let letter = ApplicantLetter {
+        lang,
         to: applicant.contact_email,
         name: applicant.nominator_name,
         reference: applicant.reference,

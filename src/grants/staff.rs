@@ -21,6 +21,7 @@ use crate::accounts::session::Staff;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
+use crate::web::lang::Lang;
 use crate::web::{Layout, render, render_status};
 
 /// The steps the queue shows by default: everything still waiting for someone.
@@ -127,9 +128,10 @@ pub async fn create(act: Acting<Staff>, Form(form): Form<ApplicationForm>) -> Re
         }
     };
     let mut tx = act.state.pool.begin().await?;
-    let received = queries::insert(&mut *tx, &input, Some(act.me.id), today.year(), act.now).await?;
+    // Staff enter applications that came on paper or by phone: in English.
+    let received = queries::insert(&mut *tx, &input, Some(act.me.id), Lang::En, today.year(), act.now).await?;
     let (id, reference) = (received.id, received.reference);
-    let link = status_link(&act.state, &received.status_secret);
+    let link = status_link(&act.state, &received.status_secret, Lang::En);
     notices::tell_applicant(&mut tx, id, News::Received { link }, act.now).await?;
     let change = Change {
         action: "grant.entered",

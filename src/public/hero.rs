@@ -78,7 +78,7 @@ impl Honor {
             date: lang.date(m.run_date),
             runner: m.runner,
             place: m.place,
-            video_page: embed_url(&m.video_url).map(|_| format!("/heroes/{hero_id}/videos/{}", m.number)),
+            video_page: embed_url(&m.video_url).map(|_| lang.link(&format!("/heroes/{hero_id}/videos/{}", m.number))),
             video_url: m.video_url,
         }
     }

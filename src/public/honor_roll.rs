@@ -250,8 +250,9 @@ pub struct RegionCount {
 }
 
 impl RegionCount {
-    pub fn name(&self) -> &'static str {
-        Region::name_of(&self.country, &self.region)
+    /// The region's name as a page in `lang` writes it.
+    pub fn name(&self, lang: impl std::borrow::Borrow<Lang>) -> &'static str {
+        Region::name_of_in(&self.country, &self.region, *lang.borrow())
     }
 }
 

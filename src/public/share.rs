@@ -108,21 +108,22 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 }
 
 /// `GET /sitemap.xml`: the public pages and every confirmed hero, with when
-/// each record last changed.
+/// each record last changed. Each address names its French twin
+/// (`xhtml:link` with `hreflang`), which is how search engines find the French
+/// pages while the file keeps one entry per page within the protocol's limit.
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let base = state.config.base_url();
     let heroes = confirmed_heroes(&state.read, SITEMAP_LIMIT).await?;
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for path in ["/", "/honor-roll", "/runs", "/grants"] {
-        xml.push_str(&format!("<url><loc>{base}{path}</loc></url>\n"));
+        push_entry(&mut xml, &base, path, None);
     }
     for (id, updated_at) in heroes {
-        xml.push_str(&format!(
-            "<url><loc>{base}/heroes/{id}</loc><lastmod>{}</lastmod></url>\n",
-            updated_at.format("%Y-%m-%d")
-        ));
+        let lastmod = updated_at.format("%Y-%m-%d").to_string();
+        push_entry(&mut xml, &base, &format!("/heroes/{id}"), Some(&lastmod));
     }
     xml.push_str("</urlset>\n");
     Ok((
@@ -133,6 +134,22 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
         xml,
     )
         .into_response())
+}
+
+/// One page's entry: its English address, its two language versions, and when it last changed.
+fn push_entry(xml: &mut String, base: &str, path: &str, lastmod: Option<&str>) {
+    xml.push_str(&format!("<url><loc>{base}{path}</loc>"));
+    for lang in [Lang::En, Lang::Fr] {
+        xml.push_str(&format!(
+            "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}\"/>",
+            lang.code(),
+            lang.link(path)
+        ));
+    }
+    if let Some(lastmod) = lastmod {
+        xml.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
+    }
+    xml.push_str("</url>\n");
 }
 
 /// Confirmed heroes' ids and last changes, oldest record first.

@@ -75,12 +75,12 @@ pub async fn page(
     let (hero_name, video_url) = mile_video(&state.read, id, number).await?.ok_or(AppError::NotFound)?;
     let embed = embed_url(&video_url).ok_or(AppError::NotFound)?;
     let mut response = render(&VideoPage {
-        layout,
         hero_id: id,
         hero_name,
-        number: crate::vocab::numbers::with_commas(number.into()),
+        number: layout.lang.number(i64::from(number)),
         embed,
         video_url,
+        layout,
     })?;
     response
         .headers_mut()

@@ -76,8 +76,11 @@ struct EditPage {
     max_text: usize,
     /// The typed text as visitors would see it, when the admin asked for a preview.
     preview: Option<SafeHtml>,
-    /// The page as visitors see it now.
+    /// The French text as typed, when the admin asked for a preview and wrote one.
+    preview_fr: Option<SafeHtml>,
+    /// The page as visitors see it now, in English and (if written) in French.
     current: SafeHtml,
+    current_fr: Option<SafeHtml>,
     current_link: Option<String>,
 }
 
@@ -86,10 +89,14 @@ async fn edit_page(
     layout: Layout,
     page: SitePage,
     status: StatusCode,
-    answer: Option<(PageForm, FormErrors, Option<SafeHtml>)>,
+    answer: Option<(PageForm, FormErrors, Option<PageText>)>,
 ) -> Result<Response, AppError> {
     let current = queries::current(&state.pool, page).await?;
     let (form, errors, preview) = answer.unwrap_or_else(|| (PageForm::of(&current), FormErrors::default(), None));
+    let preview_fr = preview
+        .as_ref()
+        .and_then(|text| text.markdown_fr.as_deref())
+        .map(to_safe_html);
     render_status(
         status,
         &EditPage {
@@ -98,8 +105,10 @@ async fn edit_page(
             form,
             errors,
             max_text: MAX_TEXT,
-            preview,
+            preview: preview.map(|text| to_safe_html(&text.markdown)),
+            preview_fr,
             current: to_safe_html(&current.markdown),
+            current_fr: current.markdown_fr.as_deref().map(to_safe_html),
             current_link: current.donation_url,
         },
     )
@@ -119,8 +128,7 @@ pub async fn save(act: Acting<Admin>, page: SitePage, Form(form): Form<PageForm>
     let text = match form.parse(page) {
         Ok(text) if !form.wants_preview() => text,
         Ok(text) => {
-            let preview = Some(to_safe_html(&text.markdown));
-            let answer = Some((form, FormErrors::default(), preview));
+            let answer = Some((form, FormErrors::default(), Some(text)));
             return edit_page(&act.state, act.layout(), page, StatusCode::OK, answer).await;
         }
         Err(errors) => {
@@ -152,6 +160,11 @@ fn details(before: &PageText, after: &PageText) -> serde_json::Value {
     json!({
         "characters": { "before": before.markdown.chars().count(), "after": after.markdown.chars().count() },
         "text_changed": before.markdown != after.markdown,
+        "french_characters": {
+            "before": before.markdown_fr.as_ref().map(|t| t.chars().count()),
+            "after": after.markdown_fr.as_ref().map(|t| t.chars().count()),
+        },
+        "french_text_changed": before.markdown_fr != after.markdown_fr,
         "donation_url": { "before": before.donation_url, "after": after.donation_url },
     })
 }

@@ -10,6 +10,7 @@ use super::model::SitePage;
 use super::queries;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::lang::Lang;
 use crate::web::{Layout, render};
 
 #[derive(Template)]
@@ -18,16 +19,21 @@ struct PublicPage {
     layout: Layout,
     page: SitePage,
     html: SafeHtml,
+    /// The language the text is written in: English on a French page that has no French text.
+    written_in: Lang,
     donation_url: Option<String>,
 }
 
 async fn show(page: SitePage, layout: Layout, state: AppState) -> Result<Response, AppError> {
     let state = state.for_viewer(layout.user.is_some());
     let text = queries::current(&state.read, page).await?;
+    let (markdown, written_in) = text.in_lang(layout.lang);
+    let html = to_safe_html(markdown);
     render(&PublicPage {
         layout,
         page,
-        html: to_safe_html(&text.markdown),
+        html,
+        written_in,
         donation_url: text.donation_url,
     })
 }

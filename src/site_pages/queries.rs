@@ -9,13 +9,14 @@ use super::model::{PageText, SitePage};
 /// The page's saved text, or `None` while it still shows its default.
 pub async fn saved(db: impl PgExecutor<'_>, page: SitePage) -> sqlx::Result<Option<PageText>> {
     let row = sqlx::query!(
-        "select body_markdown, donation_url from site_pages where slug = $1",
+        "select body_markdown, body_markdown_fr, donation_url from site_pages where slug = $1",
         page.slug()
     )
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| PageText {
         markdown: r.body_markdown,
+        markdown_fr: r.body_markdown_fr,
         donation_url: r.donation_url,
     }))
 }
@@ -34,13 +35,14 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into site_pages (slug, body_markdown, donation_url, updated_at, updated_by)
-         values ($1, $2, $3, $4, $5)
+        "insert into site_pages (slug, body_markdown, body_markdown_fr, donation_url, updated_at, updated_by)
+         values ($1, $2, $3, $4, $5, $6)
          on conflict (slug) do update set body_markdown = excluded.body_markdown,
-             donation_url = excluded.donation_url, updated_at = excluded.updated_at,
+             body_markdown_fr = excluded.body_markdown_fr, donation_url = excluded.donation_url, updated_at = excluded.updated_at,
              updated_by = excluded.updated_by",
         page.slug(),
         text.markdown,
+        text.markdown_fr,
         text.donation_url,
         now,
         by

@@ -2,8 +2,6 @@
 //! crate): the geometry of each column and of the value axis, in SVG user
 //! units. Templates draw the shapes and always give the same numbers as a table.
 
-use crate::vocab::numbers::with_commas;
-
 /// The drawing area of a column chart.
 #[derive(Clone, Copy, Debug)]
 pub struct Frame {
@@ -65,7 +63,8 @@ pub struct Column {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tick {
     pub y: i64,
-    pub label: String,
+    /// The value the line marks, written by the page in its language.
+    pub value: i64,
 }
 
 /// A round top for the axis and its step (1, 2 or 5 times a power of ten), so
@@ -93,7 +92,7 @@ pub fn ticks(frame: &Frame, top: i64, step: i64) -> Vec<Tick> {
             let value = i * step.max(1);
             Tick {
                 y: frame.y_of(value, top),
-                label: with_commas(value),
+                value,
             }
         })
         .collect()

@@ -219,9 +219,16 @@ impl Lang {
 
 /// The public pages that exist in French too, by their English path.
 pub fn bilingual(path: &str) -> bool {
-    const EXACT: [&str; 6] = [
+    const EXACT: [&str; 13] = [
         "/",
         "/honor-roll",
+        "/honor-roll/states",
+        "/honor-roll/years",
+        "/about",
+        "/donate",
+        "/contact",
+        "/privacy",
+        "/accessibility",
         "/runs",
         "/grants",
         "/grants/apply",
@@ -231,8 +238,31 @@ pub fn bilingual(path: &str) -> bool {
         || path.starts_with("/grants/status/")
         || path.strip_prefix("/heroes/").is_some_and(|rest| {
             !rest.is_empty()
-                && (!rest.contains('/') || rest.ends_with("/reflections") || rest.ends_with("/reflections/received"))
+                && (!rest.contains('/')
+                    || rest.ends_with("/reflections")
+                    || rest.ends_with("/reflections/received")
+                    || rest.split('/').nth(1) == Some("videos"))
         })
+}
+
+tokio::task_local! {
+    /// The language of the address being answered, set by [`speak`].
+    static SPOKEN: Lang;
+}
+
+impl Lang {
+    /// The language of the address being answered, for what is made without a
+    /// `Layout` (the error pages); English outside a request.
+    pub fn of_request() -> Lang {
+        SPOKEN.try_with(|lang| *lang).unwrap_or_default()
+    }
+}
+
+/// Middleware: answers the request in the language of its address, so an
+/// error page under `/fr` is in French, whichever layer refused the request.
+pub async fn speak(request: Request, next: Next) -> Response {
+    let (lang, _) = Lang::of_path(request.uri().path());
+    SPOKEN.scope(lang, next.run(request)).await
 }
 
 /// Before routing: a French address of a bilingual page is routed as its
@@ -242,7 +272,10 @@ pub fn bilingual(path: &str) -> bool {
 /// still sees the French address.
 pub fn route_by_language(mut request: Request) -> Request {
     let (lang, english) = Lang::of_path(request.uri().path());
-    if lang == Lang::Fr && bilingual(english) {
+    if lang == Lang::Fr && !bilingual(english) {
+        // No French page here: the "not found" page still speaks French.
+        request.extensions_mut().insert(Lang::Fr);
+    } else if lang == Lang::Fr {
         let address = match request.uri().query() {
             Some(query) => format!("{english}?{query}"),
             None => english.to_string(),

@@ -90,6 +90,18 @@ impl Layout {
         Words(self.lang.t1(key, name, value))
     }
 
+    /// The message `key` with two values, for a template.
+    pub fn t2(
+        &self,
+        key: &str,
+        name: &'static str,
+        value: impl std::fmt::Display,
+        other: &'static str,
+        other_value: impl std::fmt::Display,
+    ) -> Words {
+        Words(self.lang.t2(key, name, value, other, other_value))
+    }
+
     /// An English address as it reads in this page's language.
     pub fn link(&self, english: &str) -> String {
         self.lang.link(english)
@@ -176,16 +188,13 @@ mod tests {
             "/grants/apply",
             "/grants/status/abc",
             "/heroes/1",
+            "/heroes/1/videos/3",
+            "/honor-roll/states",
+            "/honor-roll/years",
         ] {
             assert!(bilingual(path), "{path}");
         }
-        for path in [
-            "/staff",
-            "/heroes/1/videos/3",
-            "/honor-roll/states",
-            "/login",
-            "/propose",
-        ] {
+        for path in ["/staff", "/heroes/1/edit", "/honor-roll.csv", "/login", "/propose"] {
             assert!(!bilingual(path), "{path}");
         }
     }

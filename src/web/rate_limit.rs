@@ -20,7 +20,8 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::client::{client_address, peer};
-use crate::error::error_page;
+use super::lang::Lang;
+use crate::error::error_page_saying;
 
 /// Every this many limited requests, clients idle long enough to be full again
 /// are forgotten, so the table of addresses stays small.
@@ -82,7 +83,8 @@ pub async fn limit(State(limit): State<RateLimit>, request: Request, next: Next)
 }
 
 fn too_many(api: bool, seconds: u64) -> Response {
-    let message = format!("Too many requests from your address. Please wait {seconds} seconds and try again.");
+    let lang = if api { Lang::En } else { Lang::of_request() };
+    let message = lang.t1("error-page-too-many-text", "count", seconds);
     let mut response = if api {
         (
             StatusCode::TOO_MANY_REQUESTS,
@@ -90,7 +92,7 @@ fn too_many(api: bool, seconds: u64) -> Response {
         )
             .into_response()
     } else {
-        error_page(StatusCode::TOO_MANY_REQUESTS, "Too many requests", &message)
+        error_page_saying(StatusCode::TOO_MANY_REQUESTS, "error-page-too-many", &message)
     };
     response
         .headers_mut()

@@ -13,33 +13,18 @@ use crate::error::{error_page, unavailable_page};
 /// Middleware: turns the bare text refusals of axum and tower-http into pages.
 pub async fn explain(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let (title, message) = match response.status() {
-        StatusCode::BAD_REQUEST => (
-            "Request not understood",
-            "Honor Mile could not read this request. Go back, reload the page and try again.",
-        ),
-        StatusCode::REQUEST_TIMEOUT => (
-            "That took too long",
-            "The request took too long to arrive or to answer, so it was stopped. Please try again.",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "Too large",
-            "What was sent is larger than this page accepts. Send a smaller file, or shorten the text, and try again.",
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "Not a form Honor Mile accepts",
-            "This address accepts only the form on its own page. Open the page in Honor Mile and send the form from there.",
-        ),
-        StatusCode::UNPROCESSABLE_ENTITY => (
-            "Form not understood",
-            "Some fields of this form could not be read. Open the form again in Honor Mile and send it from there.",
-        ),
+    let key = match response.status() {
+        StatusCode::BAD_REQUEST => "error-page-bad-request",
+        StatusCode::REQUEST_TIMEOUT => "error-page-timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-page-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-page-media-type",
+        StatusCode::UNPROCESSABLE_ENTITY => "error-page-unreadable-form",
         _ => return response,
     };
     if !is_bare(&response) {
         return response;
     }
-    let mut page = error_page(response.status(), title, message);
+    let mut page = error_page(response.status(), key);
     // Keep what the refusing layer said besides its text (such as `Allow`).
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {

@@ -25,6 +25,7 @@ mod flags;
 mod flags_batch;
 mod flags_pages;
 mod french;
+mod french_pages;
 mod grants;
 mod grants_decisions;
 mod grants_export;

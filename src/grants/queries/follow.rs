@@ -13,12 +13,14 @@ pub struct Applicant {
     pub nominator_name: String,
     /// Empty when they gave only a phone number.
     pub contact_email: String,
+    /// The language the application was written in: its notices are written in it.
+    pub language: String,
 }
 
 pub async fn applicant(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Applicant>> {
     sqlx::query_as!(
         Applicant,
-        "select reference, nominator_name, contact_email from grant_applications where id = $1",
+        "select reference, nominator_name, contact_email, language from grant_applications where id = $1",
         id
     )
     .fetch_optional(db)

@@ -15,6 +15,7 @@ use super::form::ApplicationInput;
 use super::model::{Application, GrantKind, GrantStatus, PaymentMethod};
 use crate::heroes::model::Service;
 use crate::vocab::secrets;
+use crate::web::lang::Lang;
 
 /// A saved application: its id, its reference ("G-2026-000123"), and the
 /// secret of its private status link (shown once, kept only as a hash).
@@ -28,6 +29,7 @@ pub async fn insert(
     db: impl PgExecutor<'_>,
     input: &ApplicationInput,
     entered_by: Option<Uuid>,
+    lang: Lang,
     year: i32,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Received> {
@@ -38,9 +40,9 @@ pub async fn insert(
              (id, reference, kind, recipient_name, rank_title, service, agency, agency_place, consent_to_name,
               injury_date, circumstances, amount_requested_cents, nominator_name, nominator_relationship,
               contact_phone, contact_email, submitted_at, entered_by, updated_at, items_requested,
-              status_token_hash)
+              status_token_hash, language)
            values ($1, 'G-' || $2::int || '-' || lpad(nextval('grant_reference_seq')::text, 6, '0'),
-                   $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $19, $20)
+                   $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $19, $20, $21)
            returning reference"#,
         id,
         year,
@@ -61,7 +63,8 @@ pub async fn insert(
         now,
         entered_by,
         input.items_requested,
-        status_hash
+        status_hash,
+        lang.code()
     )
     .fetch_one(db)
     .await?;
