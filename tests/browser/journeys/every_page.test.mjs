@@ -2,6 +2,7 @@
 // over a database holding the demo data visits each kind of page once or twice,
 // and on each runs axe-core, checks it fits 320 pixels, and walks it with the
 // Tab key alone: every form control is reached, and each shows where the focus is.
+// The public pages are crawled again from /fr, where each must be in French.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -115,7 +116,7 @@ async function assertKeyboardWalk(page, label) {
   assert.deepEqual(unfocusedLooking, [], `${label}: focused elements with no visible focus`);
 }
 
-async function crawl(page, starts, { perShape = 2, limit = 120 } = {}) {
+async function crawl(page, starts, { perShape = 2, limit = 120, within = '/', lang = null } = {}) {
   const queue = [...starts];
   const seen = new Set();
   const shapes = new Map();
@@ -131,13 +132,14 @@ async function crawl(page, starts, { perShape = 2, limit = 120 } = {}) {
     assert.ok(response && response.status() < 500, `${url}: ${response?.status()}`);
     if (!(response.headers()['content-type'] ?? '').includes('text/html')) continue;
     visited.push(shape);
+    if (lang) assert.equal(await page.locator('html').getAttribute('lang'), lang, `${shape} is in ${lang}`);
     await assertAccessible(page, shape);
     await assertFitsNarrowScreen(page, shape);
     await assertKeyboardWalk(page, shape);
     const hrefs = await page.$$eval('a[href]', (links) => links.map((a) => a.getAttribute('href')));
     for (const href of hrefs) {
       const next = followable(href, url);
-      if (next && !seen.has(next)) queue.push(next);
+      if (next && !seen.has(next) && new URL(next).pathname.startsWith(within)) queue.push(next);
     }
   }
   return visited;
@@ -150,6 +152,19 @@ test('every public page passes axe, fits 320 pixels and works from the keyboard'
   for (const shape of [
     '/', '/honor-roll', '/heroes/{id}', '/runs', '/grants', '/grants/apply', '/login',
     '/about', '/donate', '/contact', '/privacy', '/accessibility',
+  ]) {
+    assert.ok(visited.includes(shape), `the crawl reached ${shape}: ${visited.join(', ')}`);
+  }
+});
+
+test('every public page in French passes axe, fits 320 pixels and works from the keyboard', async () => {
+  const page = await newPage(browser);
+  const url = (path) => new URL(path, server.baseUrl).toString();
+  const visited = await crawl(page, [url('/fr'), url('/fr/honor-roll'), url('/fr/grants/apply')], { within: '/fr', lang: 'fr' });
+  for (const shape of [
+    '/fr', '/fr/honor-roll', '/fr/honor-roll/states', '/fr/honor-roll/years', '/fr/heroes/{id}', '/fr/runs',
+    '/fr/grants', '/fr/grants/apply', '/fr/propose', '/fr/about', '/fr/donate', '/fr/contact', '/fr/privacy',
+    '/fr/accessibility',
   ]) {
     assert.ok(visited.includes(shape), `the crawl reached ${shape}: ${visited.join(', ')}`);
   }
