@@ -220,13 +220,15 @@ impl Lang {
 
 /// The public pages that exist in French too, by their English path.
 pub fn bilingual(path: &str) -> bool {
-    const EXACT: [&str; 6] = [
+    const EXACT: [&str; 8] = [
         "/",
         "/honor-roll",
         "/runs",
         "/grants",
         "/grants/apply",
         "/grants/apply/received",
+        "/propose",
+        "/propose/received",
     ];
     EXACT.contains(&path)
         || path.starts_with("/grants/status/")

@@ -176,6 +176,8 @@ mod tests {
             "/grants/apply",
             "/grants/status/abc",
             "/heroes/1",
+            "/propose",
+            "/propose/received",
         ] {
             assert!(bilingual(path), "{path}");
         }
@@ -184,7 +186,7 @@ mod tests {
             "/heroes/1/videos/3",
             "/honor-roll/states",
             "/login",
-            "/propose",
+            "/staff/proposals",
         ] {
             assert!(!bilingual(path), "{path}");
         }
