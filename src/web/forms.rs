@@ -125,10 +125,6 @@ impl Mistake {
         self
     }
 
-    pub fn key(&self) -> &'static str {
-        self.key
-    }
-
     /// The mistake as a page in `lang` says it.
     pub fn say(&self, lang: Lang) -> String {
         let args: Vec<_> = self.args.iter().map(|(name, value)| (*name, value.say(lang))).collect();
@@ -205,14 +201,6 @@ impl FormErrors {
 
     pub fn get(&self, field: &str) -> Option<String> {
         self.messages.get(field).map(|m| m.say(self.lang))
-    }
-
-    /// The mistake on `field`, when it is one (not English words).
-    pub fn mistake(&self, field: &str) -> Option<&Mistake> {
-        match self.messages.get(field) {
-            Some(Message::Mistake(mistake)) => Some(mistake),
-            _ => None,
-        }
     }
 
     /// Every message, in field order (for rows of an import, which have no fields on screen).
