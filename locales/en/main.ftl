@@ -134,15 +134,6 @@ roll-none = No hero matches this search. Check the spelling, or remove a filter.
 roll-pages = Pages
 roll-first-page = First page
 roll-next-page = Next page
-filter-q-long = A search can be at most 100 characters.
-filter-q-control = A search cannot hold control characters.
-filter-service = Choose police, fire, EMS, corrections, K9 or other.
-filter-country = Choose the United States or Canada.
-filter-state = Choose a state, province or territory from the list.
-filter-year = The year must be between 1791 and { $year }.
-filter-status = Status is honored or waiting.
-filter-sort = Sort by best match (best), end of watch (eow) or name.
-filter-after = This page link is damaged; start again from the first page.
 
 ## A hero's page
 
@@ -198,8 +189,6 @@ reflect-automated = This reflection looked automated, so it was not saved. If yo
 reflect-thanks = Thank you for your reflection
 reflect-received = It was received. Our staff read every message before it appears, so it will show on the page once they have.
 reflect-back = Back to the hero's page
-label-place = Where you are
-label-body = Your reflection
 
 ## Runs
 
@@ -242,41 +231,6 @@ apply-injury-date = Date of the injury (for an injury grant)
 apply-amount = Amount asked for, in US dollars (e.g. 5,000)
 apply-who-applies = Who is applying (private)
 apply-relationship = Your relationship to them (e.g. self, colleague, spouse)
-
-label-kind = What the grant is for
-label-recipient_name = Recipient's name
-label-rank_title = Rank or title
-label-agency = Agency
-label-agency_place = City and state or province
-label-injury_date = Date of the injury
-label-circumstances = What happened and what the grant is for
-label-items_requested = Items asked for
-label-amount_requested = Amount asked for
-label-nominator_relationship = Your relationship to them
-label-contact_phone = Phone
-label-contact_email = Email
-
-error-required = { $label } is required.
-error-too-long = { $label } must be at most { $max } characters.
-error-control = { $label } contains invisible control characters; please retype it.
-error-one-line = { $label } must be on one line.
-error-negative = { $label } cannot be negative.
-error-amount = { $label } must be an amount in dollars, like 12,000 or 12000.50.
-error-cents = { $label } cannot have fractions of a cent.
-error-too-large = { $label } must be at most $1,000,000.00; check for a typo.
-error-zero = { $label } must be more than zero.
-error-date = { $label } must be a date like 2026-11-23.
-error-date-range = { $label } must be between 1791 and 2100.
-error-future = { $label } cannot be in the future.
-error-too-old = { $label } is too far in the past.
-error-check = Check { $label }.
-error-choose-kind = Choose what the grant is for.
-error-choose-service = Choose police, fire, EMS, corrections, K9 or other.
-error-phone = Enter a phone number with at least 7 digits, like (407) 555-0142.
-error-phone-or-email = Give a phone number or an email address so we can reach you.
-error-email = Enter an email address like name@example.org.
-error-items-needed = Items asked for is required for a K9 equipment grant, e.g. a ballistic vest, a heat alarm.
-error-items-not-k9 = Items asked for is only for a K9 equipment grant: clear it, or choose K9 equipment above.
 
 received-title = Application received
 received-thanks-reference = Thank you. Your reference number is

@@ -134,15 +134,6 @@ roll-none = Aucun héros ne correspond à cette recherche. Vérifiez l’orthogr
 roll-pages = Pages
 roll-first-page = Première page
 roll-next-page = Page suivante
-filter-q-long = Une recherche compte au plus 100 caractères.
-filter-q-control = Une recherche ne peut pas contenir de caractères de contrôle.
-filter-service = Choisissez police, pompiers, services paramédicaux, services correctionnels, unité canine ou autre.
-filter-country = Choisissez les États-Unis ou le Canada.
-filter-state = Choisissez un État, une province ou un territoire dans la liste.
-filter-year = L’année doit être comprise entre 1791 et { $year }.
-filter-status = Le statut est « honorés » ou « en attente ».
-filter-sort = Triez par meilleure correspondance, par fin de service ou par nom.
-filter-after = Ce lien de page est abîmé; recommencez à partir de la première page.
 
 ## La page d’un héros
 
@@ -198,8 +189,6 @@ reflect-automated = Cette pensée semblait automatisée, elle n’a donc pas ét
 reflect-thanks = Merci pour votre pensée
 reflect-received = Nous l’avons reçue. Le personnel lit chaque message avant sa parution; elle s’affichera sur la page une fois lue.
 reflect-back = Retour à la page du héros
-label-place = D’où vous écrivez
-label-body = Votre pensée
 
 ## Courses
 
@@ -242,41 +231,6 @@ apply-injury-date = Date de la blessure (pour une subvention pour blessure)
 apply-amount = Montant demandé, en dollars américains (p. ex. 5 000)
 apply-who-applies = Qui fait la demande (confidentiel)
 apply-relationship = Votre lien avec cette personne (p. ex. moi-même, collègue, conjoint)
-
-label-kind = Objet de la subvention
-label-recipient_name = Nom du bénéficiaire
-label-rank_title = Grade ou titre
-label-agency = Organisme
-label-agency_place = Ville et État ou province
-label-injury_date = Date de la blessure
-label-circumstances = Ce qui s’est passé et à quoi servira la subvention
-label-items_requested = Articles demandés
-label-amount_requested = Montant demandé
-label-nominator_relationship = Votre lien avec cette personne
-label-contact_phone = Téléphone
-label-contact_email = Courriel
-
-error-required = Le champ « { $label } » est obligatoire.
-error-too-long = Le champ « { $label } » compte au plus { $max } caractères.
-error-control = Le champ « { $label } » contient des caractères de contrôle invisibles; saisissez-le de nouveau.
-error-one-line = Le champ « { $label } » doit tenir sur une ligne.
-error-negative = Le champ « { $label } » ne peut pas être négatif.
-error-amount = Le champ « { $label } » doit être un montant en dollars, comme 12 000 ou 12 000,50.
-error-cents = Le champ « { $label } » ne peut pas contenir de fractions de cent.
-error-too-large = Le champ « { $label } » ne peut pas dépasser 1 000 000,00 $; vérifiez s’il y a une faute de frappe.
-error-zero = Le champ « { $label } » doit être supérieur à zéro.
-error-date = Le champ « { $label } » doit être une date comme 2026-11-23.
-error-date-range = Le champ « { $label } » doit être une date entre 1791 et 2100.
-error-future = Le champ « { $label } » ne peut pas être dans l’avenir.
-error-too-old = Le champ « { $label } » remonte trop loin dans le passé.
-error-check = Vérifiez le champ « { $label } ».
-error-choose-kind = Choisissez l’objet de la subvention.
-error-choose-service = Choisissez police, pompiers, services paramédicaux, services correctionnels, unité canine ou autre.
-error-phone = Entrez un numéro de téléphone d’au moins 7 chiffres, comme (407) 555-0142.
-error-phone-or-email = Donnez un numéro de téléphone ou une adresse courriel pour que nous puissions vous joindre.
-error-email = Entrez une adresse courriel comme nom@exemple.org.
-error-items-needed = Les articles demandés sont obligatoires pour une subvention d’équipement pour chien policier, p. ex. un gilet pare-balles, une alarme de chaleur.
-error-items-not-k9 = Les articles demandés ne concernent que l’équipement pour chien policier : videz ce champ ou choisissez cet objet plus haut.
 
 received-title = Demande reçue
 received-thanks-reference = Merci. Votre numéro de référence est

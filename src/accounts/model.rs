@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::web::forms::{Arg, Label, Mistake, plain_text};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[sqlx(type_name = "user_role", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
@@ -45,13 +47,14 @@ impl fmt::Display for Role {
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Email, String> {
+    pub fn parse(raw: &str) -> Result<Email, Mistake> {
         let value = raw.trim().to_lowercase();
+        let label = || Label::Key("label-email");
         if value.is_empty() {
-            return Err("Email is required.".into());
+            return Err(Mistake::of("error-required", label()));
         }
         if value.chars().count() > 254 {
-            return Err("Email must be at most 254 characters.".into());
+            return Err(Mistake::of("error-too-long", label()).with("max", Arg::text(254)));
         }
         let valid = match value.split_once('@') {
             Some((local, domain)) => {
@@ -69,7 +72,7 @@ impl Email {
         if valid {
             Ok(Email(value))
         } else {
-            Err("Enter an email address like name@example.org.".into())
+            Err(Mistake::new("error-email"))
         }
     }
 
@@ -84,7 +87,8 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<DisplayName, String> {
-        crate::web::forms::plain_text(raw, "Name", 100, true)
+        plain_text(raw, "Name", 100, true)
+            .map_err(String::from)
             .and_then(|v| {
                 if v.contains(['\n', '\r', '\t']) {
                     Err("Name must be on one line.".into())

@@ -79,7 +79,8 @@ async fn list(
         "" => None,
         raw => errors.check(
             "actor",
-            raw.parse::<Uuid>().map_err(|_| "Choose a person from the list.".into()),
+            raw.parse::<Uuid>()
+                .map_err(|_| "Choose a person from the list.".to_string()),
         ),
     };
     let tz = state.config.time_zone;

@@ -14,7 +14,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::form::{ApplicationForm, ApplicationInput, LABELS};
+use super::form::{ApplicationForm, ApplicationInput};
 use super::money::month_of;
 use super::notices::{self, News};
 use super::queries;
@@ -136,7 +136,7 @@ pub async fn submit(
     let input = match ApplicationInput::parse(&typed, today) {
         Ok(input) => input,
         Err(errors) => {
-            page.errors = errors.in_lang(lang, &LABELS);
+            page.errors = errors.said_in(lang);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };

@@ -40,7 +40,7 @@ fn parse_day(value: &str, name: &str, today: NaiveDate) -> Result<NaiveDate, App
             "Choose the {name} of the export, a date like 2026-01-01."
         )));
     }
-    let day = parse_date(value, &format!("The {name}")).map_err(AppError::BadRequest)?;
+    let day = parse_date(value, format!("The {name}")).map_err(|m| AppError::BadRequest(m.into()))?;
     let last_year = today.year() + 1;
     if !(FIRST_YEAR..=last_year).contains(&day.year()) {
         return Err(AppError::BadRequest(format!(

@@ -8,7 +8,7 @@ use super::model::GrantKind;
 use crate::accounts::model::Email;
 use crate::heroes::model::Service;
 use crate::vocab::money::Cents;
-use crate::web::forms::{FormErrors, plain_text};
+use crate::web::forms::{FormErrors, Label, Mistake, one_line, plain_text};
 
 /// What the application form posts; every field as typed, so the form can be re-shown.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -54,80 +54,49 @@ pub struct ApplicationInput {
     pub items_requested: String,
 }
 
-/// Each field's label as a mistake names it (the message `label-<field>`), for
-/// saying the mistakes again in another language.
-pub const LABELS: [(&str, &str); 14] = [
-    ("kind", "label-kind"),
-    ("recipient_name", "label-recipient_name"),
-    ("rank_title", "label-rank_title"),
-    ("service", "field-service"),
-    ("agency", "label-agency"),
-    ("agency_place", "label-agency_place"),
-    ("injury_date", "label-injury_date"),
-    ("circumstances", "label-circumstances"),
-    ("items_requested", "label-items_requested"),
-    ("amount_requested", "label-amount_requested"),
-    ("nominator_name", "field-your-name"),
-    ("nominator_relationship", "label-nominator_relationship"),
-    ("contact_phone", "label-contact_phone"),
-    ("contact_email", "label-contact_email"),
-];
-
 /// The longest list of items the database accepts.
 pub const ITEMS_MAX: usize = 1000;
 
 /// The items a K9 equipment grant asks for: required for that kind, and refused
 /// for the others rather than silently dropped (without JavaScript the field is
 /// on every form, so someone may fill it in and then choose another kind).
-fn items_requested(value: &str, kind: Option<GrantKind>) -> Result<String, String> {
-    let label = "Items asked for";
-    let items = plain_text(value, label, ITEMS_MAX, false)?;
+fn items_requested(value: &str, kind: Option<GrantKind>) -> Result<String, Mistake> {
+    let items = plain_text(value, Label::Key("label-items_requested"), ITEMS_MAX, false)?;
     match kind {
-        Some(GrantKind::K9Equipment) if items.is_empty() => {
-            Err("Items asked for is required for a K9 equipment grant, e.g. a ballistic vest, a heat alarm.".into())
-        }
+        Some(GrantKind::K9Equipment) if items.is_empty() => Err(Mistake::new("error-items-needed")),
         Some(GrantKind::K9Equipment) | None => Ok(items),
         Some(_) if items.is_empty() => Ok(items),
-        Some(_) => {
-            Err("Items asked for is only for a K9 equipment grant: clear it, or choose K9 equipment above.".into())
-        }
+        Some(_) => Err(Mistake::new("error-items-not-k9")),
     }
 }
 
-fn one_line(value: &str, label: &str, max: usize, required: bool) -> Result<String, String> {
-    let text = plain_text(value, label, max, required)?;
-    if text.contains(['\n', '\r', '\t']) {
-        return Err(format!("{label} must be on one line."));
-    }
-    Ok(text)
-}
-
-fn injury_date(value: &str, kind: Option<GrantKind>, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+fn injury_date(value: &str, kind: Option<GrantKind>, today: NaiveDate) -> Result<Option<NaiveDate>, Mistake> {
+    let label = Label::Key("label-injury_date");
     let value = value.trim();
     if value.is_empty() {
         return match kind {
-            Some(GrantKind::Injury) => Err("Date of the injury is required.".into()),
+            Some(GrantKind::Injury) => Err(Mistake::of("error-required", label)),
             _ => Ok(None),
         };
     }
-    let date = crate::vocab::dates::parse_date(value, "Date of the injury")?;
+    let date = crate::vocab::dates::parse_date(value, label.clone())?;
     if date > today {
-        return Err("Date of the injury cannot be in the future.".into());
+        return Err(Mistake::of("error-future", label));
     }
     if date < NaiveDate::from_ymd_opt(1950, 1, 1).unwrap_or(NaiveDate::MIN) {
-        return Err("Date of the injury is too far in the past.".into());
+        return Err(Mistake::of("error-too-old", label));
     }
     Ok(Some(date))
 }
 
-pub fn parse_phone(value: &str) -> Result<String, String> {
-    let phone = one_line(value, "Phone", 40, false)?;
+pub fn parse_phone(value: &str) -> Result<String, Mistake> {
+    let phone = one_line(value, Label::Key("label-contact_phone"), 40, false)?;
     let plausible = phone.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))
         && (phone.is_empty() || phone.chars().filter(char::is_ascii_digit).count() >= 7);
     if plausible {
         Ok(phone)
     } else {
-        Err("Enter a phone number with at least 7 digits, like (407) 555-0142.".into())
+        Err(Mistake::new("error-phone"))
     }
 }
 
@@ -137,34 +106,40 @@ impl ApplicationInput {
         let kind = e.check("kind", GrantKind::parse(&form.kind));
         let recipient_name = e.check(
             "recipient_name",
-            one_line(&form.recipient_name, "Recipient's name", 200, true),
+            one_line(&form.recipient_name, Label::Key("label-recipient_name"), 200, true),
         );
-        let rank_title = e.check("rank_title", one_line(&form.rank_title, "Rank or title", 100, false));
+        let rank_title = e.check(
+            "rank_title",
+            one_line(&form.rank_title, Label::Key("label-rank_title"), 100, false),
+        );
         let service = e.check("service", Service::parse(&form.service));
-        let agency = e.check("agency", one_line(&form.agency, "Agency", 200, true));
+        let agency = e.check("agency", one_line(&form.agency, Label::Key("label-agency"), 200, true));
         let agency_place = e.check(
             "agency_place",
-            one_line(&form.agency_place, "City and state or province", 200, false),
+            one_line(&form.agency_place, Label::Key("label-agency_place"), 200, false),
         );
         let injury_date = e.check("injury_date", injury_date(&form.injury_date, kind, today));
         let circumstances = e.check(
             "circumstances",
-            plain_text(
-                &form.circumstances,
-                "What happened and what the grant is for",
-                5000,
-                true,
-            ),
+            plain_text(&form.circumstances, Label::Key("label-circumstances"), 5000, true),
         );
         let items_requested = e.check("items_requested", items_requested(&form.items_requested, kind));
         let amount_requested = e.check(
             "amount_requested",
-            Cents::parse(&form.amount_requested, "Amount asked for"),
+            Cents::parse(&form.amount_requested, Label::Key("label-amount_requested")),
         );
-        let nominator_name = e.check("nominator_name", one_line(&form.nominator_name, "Your name", 200, true));
+        let nominator_name = e.check(
+            "nominator_name",
+            one_line(&form.nominator_name, Label::Key("field-your-name"), 200, true),
+        );
         let nominator_relationship = e.check(
             "nominator_relationship",
-            one_line(&form.nominator_relationship, "Your relationship to them", 100, false),
+            one_line(
+                &form.nominator_relationship,
+                Label::Key("label-nominator_relationship"),
+                100,
+                false,
+            ),
         );
         let contact_phone = e.check("contact_phone", parse_phone(&form.contact_phone));
         let contact_email = if form.contact_email.trim().is_empty() {
@@ -176,10 +151,7 @@ impl ApplicationInput {
             )
         };
         if form.contact_phone.trim().is_empty() && form.contact_email.trim().is_empty() {
-            e.add(
-                "contact_phone",
-                "Give a phone number or an email address so we can reach you.",
-            );
+            e.add("contact_phone", Mistake::new("error-phone-or-email"));
         }
         match (
             kind,

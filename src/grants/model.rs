@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::heroes::model::Service;
 use crate::vocab::money::Cents;
+use crate::web::forms::Mistake;
 use crate::web::lang::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -40,11 +41,11 @@ impl GrantKind {
         lang.borrow().t(&format!("grant-kind-{}", self.code()))
     }
 
-    pub fn parse(value: &str) -> Result<GrantKind, String> {
+    pub fn parse(value: &str) -> Result<GrantKind, Mistake> {
         GrantKind::ALL
             .into_iter()
             .find(|k| k.code() == value.trim())
-            .ok_or_else(|| "Choose what the grant is for.".into())
+            .ok_or_else(|| Mistake::new("error-choose-kind"))
     }
 }
 

@@ -62,7 +62,7 @@ fn parse_raised(value: &str) -> Result<i64, String> {
     if digits.contains('0') && digits.chars().all(|c| c == '0' || c == '.') && digits.matches('.').count() <= 1 {
         return Ok(0);
     }
-    Cents::parse(value, "Amount raised").map(Cents::get)
+    Ok(Cents::parse(value, "Amount raised")?.get())
 }
 
 /// Campaigns are for today's families: a year outside this range is a typing mistake.

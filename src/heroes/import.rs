@@ -162,12 +162,12 @@ pub fn parse_file(bytes: &[u8], today: chrono::NaiveDate) -> Result<Vec<StagedRo
         };
         let mut errors: Vec<String> = match HeroInput::parse(&form.hero_form(), today) {
             Ok(_) => Vec::new(),
-            Err(e) => e.messages().map(str::to_string).collect(),
+            Err(e) => e.messages().collect(),
         };
         if let Err(message) =
             crate::web::forms::plain_text(form.get("confirmation_source"), "Confirmation source", 500, false)
         {
-            errors.push(message);
+            errors.push(message.to_string());
         }
         rows.push(StagedRow {
             line,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::regions::{Country, Region};
 use crate::vocab::dates::parse_date;
-use crate::web::forms::{FormErrors, plain_text};
+use crate::web::forms::{FormErrors, Mistake, plain_text};
 use crate::web::lang::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -58,12 +58,12 @@ impl Service {
         lang.borrow().t(&format!("service-{}", self.code()))
     }
 
-    pub fn parse(value: &str) -> Result<Service, String> {
+    pub fn parse(value: &str) -> Result<Service, Mistake> {
         let value = value.trim().to_ascii_lowercase();
         Service::ALL
             .into_iter()
             .find(|s| s.code() == value || s.label().to_ascii_lowercase() == value)
-            .ok_or_else(|| "Choose police, fire, EMS, corrections, K9 or other.".into())
+            .ok_or_else(|| Mistake::new("error-choose-service"))
     }
 }
 
@@ -360,7 +360,7 @@ impl HeroInput {
                 if one_field {
                     "Choose a state or province.".to_string()
                 } else {
-                    message
+                    message.to_string()
                 }
             }),
         );

@@ -1,6 +1,7 @@
 //! Countries and their state, province and territory codes (USPS and Canada Post),
 //! with their names in English and French.
 
+use crate::web::forms::{Arg, Mistake};
 use crate::web::lang::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,12 +13,12 @@ pub enum Country {
 impl Country {
     pub const ALL: [Country; 2] = [Country::Us, Country::Ca];
 
-    pub fn parse(value: &str) -> Result<Country, String> {
+    pub fn parse(value: &str) -> Result<Country, Mistake> {
         match value.trim().to_ascii_uppercase().as_str() {
             "US" | "USA" => Ok(Country::Us),
             "CA" | "CAN" => Ok(Country::Ca),
-            "" => Err("Choose a country.".into()),
-            _ => Err("Choose the United States or Canada.".into()),
+            "" => Err(Mistake::new("error-choose-country")),
+            _ => Err(Mistake::new("error-country")),
         }
     }
 
@@ -69,10 +70,10 @@ pub struct Region {
 }
 
 impl Region {
-    pub fn parse(country: Country, value: &str) -> Result<Region, String> {
+    pub fn parse(country: Country, value: &str) -> Result<Region, Mistake> {
         let wanted = value.trim().to_ascii_uppercase();
         if wanted.is_empty() {
-            return Err("Choose a state, province or territory.".into());
+            return Err(Mistake::new("error-choose-region"));
         }
         country
             .regions()
@@ -80,10 +81,11 @@ impl Region {
             .find(|(code, _)| *code == wanted)
             .map(|(code, name)| Region { country, code, name })
             .ok_or_else(|| {
-                format!(
-                    "{wanted:.10} is not a state, province or territory of {}.",
-                    country.name()
-                )
+                let key = match country {
+                    Country::Us => "error-not-region-us",
+                    Country::Ca => "error-not-region-ca",
+                };
+                Mistake::new(key).with("code", Arg::Text(format!("{wanted:.10}")))
             })
     }
 

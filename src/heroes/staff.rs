@@ -276,7 +276,7 @@ pub async fn confirm(
                 contacts,
                 campaigns: campaign_queries::for_hero(&state.pool, id).await?,
                 today: state.today(),
-                confirm_error: Some(message),
+                confirm_error: Some(message.to_string()),
                 source: form.source,
                 runs: HeroRuns::load(&state.pool, id).await?,
             };

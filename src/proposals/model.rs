@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::heroes::model::Service;
 use crate::heroes::regions::{Country, Region};
 use crate::vocab::dates::parse_date;
-use crate::web::forms::{FormErrors, plain_text};
+use crate::web::forms::{FormErrors, Label, Mistake, plain_text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "proposal_status", rename_all = "snake_case")]
@@ -67,10 +67,10 @@ pub struct NewProposal {
 }
 
 /// "US-FL" as a region of its country.
-pub fn region_of(value: &str) -> Result<Region, String> {
+pub fn region_of(value: &str) -> Result<Region, Mistake> {
     let (country, code) = value
         .split_once('-')
-        .ok_or_else(|| "Choose a state, province or territory.".to_string())?;
+        .ok_or_else(|| Mistake::new("error-choose-region"))?;
     Region::parse(Country::parse(country)?, code)
 }
 
@@ -81,15 +81,21 @@ impl ProposalForm {
         let named = match hero {
             Some(_) => None,
             None => {
-                let full_name = errors.check("full_name", plain_text(&self.full_name, "Their name", 200, true));
-                let agency = errors.check("agency", plain_text(&self.agency, "Their agency", 200, true));
+                let full_name = errors.check(
+                    "full_name",
+                    plain_text(&self.full_name, Label::Key("label-full_name"), 200, true),
+                );
+                let agency = errors.check(
+                    "agency",
+                    plain_text(&self.agency, Label::Key("label-their_agency"), 200, true),
+                );
                 let region = errors.check("region", region_of(&self.region));
                 let service = errors.check("service", Service::parse(&self.service));
                 let end_of_watch = errors.check(
                     "end_of_watch",
-                    parse_date(&self.end_of_watch, "End of watch").and_then(|d| {
+                    parse_date(&self.end_of_watch, Label::Key("label-end_of_watch")).and_then(|d| {
                         if d > today {
-                            Err("End of watch cannot be in the future.".into())
+                            Err(Mistake::of("error-future", Label::Key("label-end_of_watch")))
                         } else {
                             Ok(d)
                         }
@@ -107,9 +113,18 @@ impl ProposalForm {
                 }
             }
         };
-        let details = errors.check("details", plain_text(&self.details, "What we should know", 4000, true));
-        let source = errors.check("source", plain_text(&self.source, "Your source", 500, true));
-        let proposer_name = errors.check("proposer_name", plain_text(&self.proposer_name, "Your name", 120, true));
+        let details = errors.check(
+            "details",
+            plain_text(&self.details, Label::Key("label-details"), 4000, true),
+        );
+        let source = errors.check(
+            "source",
+            plain_text(&self.source, Label::Key("label-source"), 500, true),
+        );
+        let proposer_name = errors.check(
+            "proposer_name",
+            plain_text(&self.proposer_name, Label::Key("field-your-name"), 120, true),
+        );
         let proposer_email = errors.check("proposer_email", email(&self.proposer_email));
         match (details, source, proposer_name, proposer_email) {
             (Some(details), Some(source), Some(proposer_name), Some(proposer_email)) if errors.is_empty() => {
@@ -128,8 +143,8 @@ impl ProposalForm {
 }
 
 /// An optional email address: empty, or one with a name, an @ and a domain.
-fn email(value: &str) -> Result<String, String> {
-    let value = plain_text(value, "Your email", 200, false)?;
+fn email(value: &str) -> Result<String, Mistake> {
+    let value = plain_text(value, Label::Key("label-proposer_email"), 200, false)?;
     let shaped = value.is_empty()
         || value.split_once('@').is_some_and(|(name, domain)| {
             !name.is_empty() && domain.contains('.') && !value.contains(char::is_whitespace)
@@ -137,7 +152,7 @@ fn email(value: &str) -> Result<String, String> {
     if shaped {
         Ok(value)
     } else {
-        Err("Enter an email address like name@example.org, or leave it empty.".into())
+        Err(Mistake::new("error-email-optional"))
     }
 }
 

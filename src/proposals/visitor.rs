@@ -24,11 +24,6 @@ use crate::web::{Layout, render, render_status};
 /// Proposals one address may send within the throttle window (15 minutes).
 pub const PROPOSAL_LIMIT: i32 = 5;
 
-const TOO_MANY: &str = "Several proposals were sent from your network in a short time, so this one was not saved. \
-                        Please wait 15 minutes and send it again.";
-const AUTOMATED: &str =
-    "This proposal looked automated, so it was not saved. If you are a person, please write to us instead.";
-
 fn limit(ip: &str) -> [Limit; 1] {
     [Limit {
         key: format!("proposal:{}", address_key(ip)),
@@ -110,28 +105,29 @@ pub async fn submit(
         refusal: None,
         max_date: state.today().to_string(),
     };
+    let lang = page.layout.lang;
     if locked_until(&state.pool, &limit[0].key, now).await?.is_some() {
-        page.refusal = Some(TOO_MANY.into());
+        page.refusal = Some(lang.t("propose-too-many"));
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     if !page.form.website.trim().is_empty() {
         throttle::reserve(&state.pool, &limit, now).await?;
-        page.refusal = Some(AUTOMATED.into());
+        page.refusal = Some(lang.t("propose-automated"));
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let input = match page.form.parse(hero.map(|(id, _)| id), state.today()) {
         Ok(input) => input,
         Err(errors) => {
-            page.errors = errors;
+            page.errors = errors.said_in(lang);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     if let Reservation::Refused = throttle::reserve(&state.pool, &limit, now).await? {
-        page.refusal = Some(TOO_MANY.into());
+        page.refusal = Some(lang.t("propose-too-many"));
         return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     queries::insert(&state.pool, &input, now).await?;
-    Ok(Redirect::to("/propose/received").into_response())
+    Ok(Redirect::to(&lang.link("/propose/received")).into_response())
 }
 
 #[derive(Template)]

@@ -39,7 +39,6 @@ struct RollPage {
     sort: &'static str,
     /// A filter value that makes no sense, shown beside its field.
     error: Option<FilterError>,
-    this_year: i32,
 }
 
 impl RollPage {
@@ -66,22 +65,7 @@ impl RollPage {
     /// The message for one field, when its value made no sense, in the page's language.
     fn error_for(&self, field: &str) -> Option<String> {
         let error = self.error.as_ref().filter(|e| e.field == field)?;
-        let lang = self.layout.lang;
-        if lang == Lang::En {
-            return Some(error.message.clone());
-        }
-        let key = match error.field {
-            "q" if error.message.contains("control") => "filter-q-control",
-            "q" => "filter-q-long",
-            "service" => "filter-service",
-            "country" => "filter-country",
-            "state" => "filter-state",
-            "year" => return Some(lang.t1("filter-year", "year", self.this_year)),
-            "status" => "filter-status",
-            "sort" => "filter-sort",
-            _ => "filter-after",
-        };
-        Some(lang.t(key))
+        Some(error.mistake.say(self.layout.lang))
     }
 
     /// The filters beyond the name box start folded, so on a phone the results
@@ -121,7 +105,6 @@ pub async fn honor_roll(
                 is_filtered: true,
                 sort: "best",
                 error: Some(error),
-                this_year: state.today().year(),
             };
             return render_status(StatusCode::BAD_REQUEST, &page);
         }
@@ -168,7 +151,6 @@ pub async fn honor_roll(
         total,
         next,
         error: None,
-        this_year: state.today().year(),
     })
 }
 

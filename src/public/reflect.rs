@@ -21,13 +21,6 @@ use crate::web::{Layout, PathId, render};
 /// Reflections one address may send within the throttle window (15 minutes).
 pub const REFLECTION_LIMIT: i32 = 3;
 
-/// Each field's label as a mistake names it, for saying the mistakes in French.
-const LABELS: [(&str, &str); 3] = [
-    ("author_name", "field-your-name"),
-    ("place", "label-place"),
-    ("body", "label-body"),
-];
-
 fn limit(ip: &str) -> [Limit; 1] {
     [Limit {
         key: format!("reflection:{}", address_key(ip)),
@@ -77,7 +70,7 @@ pub async fn submit(
         Err(errors) => {
             let answer = ReflectionAnswer {
                 form,
-                errors: errors.in_lang(lang, &LABELS),
+                errors: errors.said_in(lang),
                 refusal: None,
                 status: StatusCode::UNPROCESSABLE_ENTITY,
             };

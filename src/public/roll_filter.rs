@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::heroes::model::Service;
 use crate::heroes::regions::{Country, Region};
 use crate::vocab::dates::parse_date;
+use crate::web::forms::{Arg, Mistake};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -61,17 +62,17 @@ pub struct RollFilter {
 #[derive(Debug)]
 pub struct FilterError {
     pub field: &'static str,
-    pub message: String,
+    pub mistake: Mistake,
 }
 
-fn at(field: &'static str) -> impl Fn(String) -> FilterError {
-    move |message| FilterError { field, message }
+fn at(field: &'static str) -> impl Fn(Mistake) -> FilterError {
+    move |mistake| FilterError { field, mistake }
 }
 
 impl RollFilter {
     /// Parses the query; `Err` says what makes no sense.
     pub fn parse(query: &RollQuery, this_year: i32) -> Result<RollFilter, String> {
-        RollFilter::parse_fields(query, this_year).map_err(|e| e.message)
+        RollFilter::parse_fields(query, this_year).map_err(|e| e.mistake.to_string())
     }
 
     /// Parses the query; `Err` names the field that makes no sense, so a page
@@ -79,10 +80,10 @@ impl RollFilter {
     pub fn parse_fields(query: &RollQuery, this_year: i32) -> Result<RollFilter, FilterError> {
         let q = query.q.trim();
         if q.chars().count() > 100 {
-            return Err(at("q")("A search can be at most 100 characters.".into()));
+            return Err(at("q")(Mistake::new("filter-q-long")));
         }
         if q.chars().any(char::is_control) {
-            return Err(at("q")("A search cannot hold control characters.".into()));
+            return Err(at("q")(Mistake::new("filter-q-control")));
         }
         let service = match query.service.trim() {
             "" => None,
@@ -97,8 +98,9 @@ impl RollFilter {
             code => {
                 let region = match country {
                     Some(country) => Region::parse(country, code).map_err(at("state"))?,
-                    None => Region::find(code)
-                        .ok_or_else(|| at("state")(format!("{code:.10} is not a state or province.")))?,
+                    None => Region::find(code).ok_or_else(|| {
+                        at("state")(Mistake::new("error-not-region").with("code", Arg::Text(format!("{code:.10}"))))
+                    })?,
                 };
                 Some(region)
             }
@@ -107,14 +109,18 @@ impl RollFilter {
             "" => None,
             y => match y.parse::<i32>() {
                 Ok(y) if (1791..=this_year).contains(&y) => Some(y),
-                _ => return Err(at("year")(format!("The year must be between 1791 and {this_year}."))),
+                _ => {
+                    return Err(at("year")(
+                        Mistake::new("filter-year").with("year", Arg::text(this_year)),
+                    ));
+                }
             },
         };
         let honored = match query.status.trim() {
             "" => None,
             "honored" => Some(true),
             "waiting" => Some(false),
-            _ => return Err(at("status")("Status is honored or waiting.".into())),
+            _ => return Err(at("status")(Mistake::new("filter-status"))),
         };
         let searching = !q.is_empty();
         let sort = match query.sort.trim() {
@@ -122,12 +128,10 @@ impl RollFilter {
             "" | "best" | "eow" => Sort::EndOfWatch,
             "name" => Sort::Name,
             _ => {
-                return Err(at("sort")(
-                    "Sort by best match (best), end of watch (eow) or name.".into(),
-                ));
+                return Err(at("sort")(Mistake::new("filter-sort")));
             }
         };
-        let damaged = || at("after")("This page link is damaged; start again from the first page.".to_string());
+        let damaged = || at("after")(Mistake::new("filter-after"));
         let after = match (query.after.trim(), query.after_id.trim()) {
             ("", "") => None,
             (key, id) => {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::web::forms::{FormErrors, plain_text};
+use crate::web::forms::{FormErrors, Label, plain_text};
 
 /// Where a reflection stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -40,9 +40,12 @@ pub struct NewReflection {
 impl ReflectionForm {
     pub fn parse(&self) -> Result<NewReflection, FormErrors> {
         let mut errors = FormErrors::default();
-        let author_name = errors.check("author_name", plain_text(&self.author_name, "Your name", 80, true));
-        let place = errors.check("place", plain_text(&self.place, "Where you are", 80, false));
-        let body = errors.check("body", plain_text(&self.body, "Your reflection", 1000, true));
+        let author_name = errors.check(
+            "author_name",
+            plain_text(&self.author_name, Label::Key("field-your-name"), 80, true),
+        );
+        let place = errors.check("place", plain_text(&self.place, Label::Key("label-place"), 80, false));
+        let body = errors.check("body", plain_text(&self.body, Label::Key("label-body"), 1000, true));
         match (author_name, place, body) {
             (Some(author_name), Some(place), Some(body)) if errors.is_empty() => Ok(NewReflection {
                 author_name,

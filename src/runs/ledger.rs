@@ -46,7 +46,8 @@ impl LedgerQuery {
             "" => None,
             r => errors.check(
                 "runner",
-                r.parse::<Uuid>().map_err(|_| "Choose a runner from the list.".into()),
+                r.parse::<Uuid>()
+                    .map_err(|_| "Choose a runner from the list.".to_string()),
             ),
         };
         let month = match self.month.trim() {

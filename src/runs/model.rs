@@ -142,7 +142,7 @@ impl MileDetails {
             e.check(
                 "run_date",
                 if d > today {
-                    Err("The date cannot be in the future.".into())
+                    Err("The date cannot be in the future.".to_string())
                 } else {
                     Ok(d)
                 },

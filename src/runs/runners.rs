@@ -110,7 +110,7 @@ pub async fn save(
             "user_id",
             id.parse::<Uuid>()
                 .map(Some)
-                .map_err(|_| "Choose an account from the list.".into()),
+                .map_err(|_| "Choose an account from the list.".to_string()),
         ),
     };
     let (Some(name), Some(birth_year), Some(user_id)) = (name, birth_year, user_id) else {

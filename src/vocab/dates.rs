@@ -6,6 +6,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::web::forms::{Arg, Label, Mistake};
+
 /// The earliest date anything in the program can be about: the first
 /// line-of-duty deaths on the memorial rolls are from the 1790s.
 pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1791, 1, 1) {
@@ -22,10 +24,11 @@ pub const LATEST: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
 
 /// A date written as `2026-11-23` (what a date input sends), within
 /// [`EARLIEST`]..=[`LATEST`]. `label` names the field in the message.
-pub fn parse_date(value: &str, label: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(value: &str, label: impl Into<Label>) -> Result<NaiveDate, Mistake> {
     let value = value.trim();
+    let label = label.into();
     if value.is_empty() {
-        return Err(format!("{label} is required."));
+        return Err(Mistake::of("error-required", label));
     }
     // Four-digit years only: chrono would also take "+200000-01-01" or "-4714-11-24".
     let shaped = value.len() == 10
@@ -39,13 +42,11 @@ pub fn parse_date(value: &str, label: &str) -> Result<NaiveDate, String> {
     let date = shaped
         .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
         .flatten()
-        .ok_or_else(|| format!("{label} must be a date like 2026-11-23."))?;
+        .ok_or_else(|| Mistake::of("error-date", label.clone()))?;
     if !(EARLIEST..=LATEST).contains(&date) {
-        return Err(format!(
-            "{label} must be between {} and {}.",
-            EARLIEST.format("%-d %B %Y"),
-            LATEST.format("%-d %B %Y")
-        ));
+        return Err(Mistake::of("error-date-range", label)
+            .with("earliest", Arg::Date(EARLIEST))
+            .with("latest", Arg::Date(LATEST)));
     }
     Ok(date)
 }
@@ -91,7 +92,12 @@ mod tests {
         ] {
             assert!(parse_date(bad, "Date").is_err(), "{bad}");
         }
-        assert_eq!(parse_date("", "End of watch"), Err("End of watch is required.".into()));
+        let said = |typed: &str| parse_date(typed, "End of watch").map_err(String::from);
+        assert_eq!(said(""), Err("End of watch is required.".into()));
+        assert_eq!(
+            said("2026-13-01"),
+            Err("End of watch must be a date like 2026-11-23.".into())
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::web::forms::{Label, Mistake};
+
 /// The largest amount anyone may type: one million dollars. Anything above is a typo.
 pub const MAX_CENTS: i64 = 100_000_000;
 
@@ -12,43 +14,44 @@ pub const MAX_CENTS: i64 = 100_000_000;
 pub struct Cents(i64);
 
 impl Cents {
-    pub fn parse(value: &str, label: &str) -> Result<Cents, String> {
+    pub fn parse(value: &str, label: impl Into<Label>) -> Result<Cents, Mistake> {
+        let label = label.into();
+        let mistake = |key| Mistake::of(key, label.clone());
         let text: String = value.trim().chars().filter(|c| !c.is_whitespace()).collect();
         if text.is_empty() {
-            return Err(format!("{label} is required."));
+            return Err(mistake("error-required"));
         }
         if text.starts_with('-') || text.starts_with("$-") || text.starts_with('(') {
-            return Err(format!("{label} cannot be negative."));
+            return Err(mistake("error-negative"));
         }
         let digits = text.strip_prefix('$').unwrap_or(&text);
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        let example = format!("{label} must be an amount in dollars, like 12,000 or 12000.50.");
         if whole.is_empty() && fraction.is_empty() {
-            return Err(example);
+            return Err(mistake("error-amount"));
         }
         if !fraction.chars().all(|c| c.is_ascii_digit()) || !valid_grouping(whole) {
-            return Err(example);
+            return Err(mistake("error-amount"));
         }
         if fraction.len() > 2 {
-            return Err(format!("{label} cannot have fractions of a cent."));
+            return Err(mistake("error-cents"));
         }
         let whole: String = whole.chars().filter(|c| *c != ',').collect();
         // More than 12 digits of dollars is far past the limit; refuse before it could overflow.
         if whole.trim_start_matches('0').len() > 12 {
-            return Err(too_large(label));
+            return Err(mistake("error-too-large"));
         }
         let dollars: i64 = if whole.is_empty() {
             0
         } else {
-            whole.parse().map_err(|_| example.clone())?
+            whole.parse().map_err(|_| mistake("error-amount"))?
         };
-        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| example)?;
+        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| mistake("error-amount"))?;
         let total = dollars * 100 + cents;
         if total == 0 {
-            return Err(format!("{label} must be more than zero."));
+            return Err(mistake("error-zero"));
         }
         if total > MAX_CENTS {
-            return Err(too_large(label));
+            return Err(mistake("error-too-large"));
         }
         Ok(Cents(total))
     }
@@ -70,10 +73,6 @@ impl Cents {
             cents => format!("{}.{cents:02}", self.0 / 100),
         }
     }
-}
-
-fn too_large(label: &str) -> String {
-    format!("{label} must be at most $1,000,000.00; check for a typo.")
 }
 
 /// Digits, optionally grouped by commas in threes ("12,000", "1,234,567").
@@ -130,6 +129,26 @@ impl fmt::Display for Cents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mistaken_amount_reads_as_before_in_english() {
+        let said = |typed: &str| Cents::parse(typed, "Goal").map_err(String::from);
+        assert_eq!(said("").err().as_deref(), Some("Goal is required."));
+        assert_eq!(said("-5").err().as_deref(), Some("Goal cannot be negative."));
+        assert_eq!(
+            said("12,00").err().as_deref(),
+            Some("Goal must be an amount in dollars, like 12,000 or 12000.50.")
+        );
+        assert_eq!(
+            said("1.005").err().as_deref(),
+            Some("Goal cannot have fractions of a cent.")
+        );
+        assert_eq!(
+            said("1000000.01").err().as_deref(),
+            Some("Goal must be at most $1,000,000.00; check for a typo.")
+        );
+        assert_eq!(said("0.00").err().as_deref(), Some("Goal must be more than zero."));
+    }
 
     #[test]
     fn amounts_typed_the_french_way_are_understood() {

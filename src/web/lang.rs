@@ -1,8 +1,9 @@
 //! The visitor's language on the public pages: English at the usual addresses,
 //! French under `/fr/...`, so the language is part of the URL (a link can be
 //! shared, and the page cache, which keys by URL, stays right). The words come
-//! from the Fluent message files `locales/<lang>/main.ftl`, built into the
-//! binary; numbers, money and dates are written here the way each language
+//! from the Fluent message files `locales/<lang>/*.ftl` (every file of the
+//! language's folder; `forms.ftl` holds the forms' labels and mistakes), built
+//! into the binary; numbers, money and dates are written here the way each language
 //! writes them ("1,234.56" and "$1,234.56" against "1 234,56" and "1 234,56 $").
 //! Staff pages stay in English.
 
@@ -219,7 +220,7 @@ impl Lang {
 
 /// The public pages that exist in French too, by their English path.
 pub fn bilingual(path: &str) -> bool {
-    const EXACT: [&str; 13] = [
+    const EXACT: [&str; 15] = [
         "/",
         "/honor-roll",
         "/honor-roll/states",
@@ -233,6 +234,8 @@ pub fn bilingual(path: &str) -> bool {
         "/grants",
         "/grants/apply",
         "/grants/apply/received",
+        "/propose",
+        "/propose/received",
     ];
     EXACT.contains(&path)
         || path.starts_with("/grants/status/")
@@ -348,21 +351,32 @@ mod tests {
 
     use super::*;
 
+    /// Every message of every `.ftl` file in the language's folder, as the
+    /// loader reads them; a message in two files fails (the loader would
+    /// refuse it).
     fn message_ids(lang: &str) -> BTreeSet<String> {
-        let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let resource = match fluent_syntax::parser::parse(text.as_str()) {
-            Ok(resource) => resource,
-            Err((_, errors)) => panic!("{path} does not parse: {errors:?}"),
-        };
-        resource
-            .body
-            .iter()
-            .filter_map(|entry| match entry {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
-                _ => None,
-            })
-            .collect()
+        let folder = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|path| path.extension().is_some_and(|e| e == "ftl"));
+        files.sort();
+        assert!(files.len() >= 2, "{folder} holds its .ftl files");
+        let mut ids = BTreeSet::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let resource = match fluent_syntax::parser::parse(text.as_str()) {
+                Ok(resource) => resource,
+                Err((_, errors)) => panic!("{} does not parse: {errors:?}", path.display()),
+            };
+            for entry in &resource.body {
+                if let fluent_syntax::ast::Entry::Message(m) = entry {
+                    let id = m.id.name.to_string();
+                    assert!(ids.insert(id.clone()), "{id} is in two files of {folder}");
+                }
+            }
+        }
+        ids
     }
 
     #[test]
@@ -398,6 +412,10 @@ mod tests {
             "reference",
             "label",
             "max",
+            "earliest",
+            "latest",
+            "code",
+            "month",
         ]
         .into_iter()
         .map(|name| (name, "1".to_string()))

@@ -191,10 +191,18 @@ mod tests {
             "/heroes/1/videos/3",
             "/honor-roll/states",
             "/honor-roll/years",
+            "/propose",
+            "/propose/received",
         ] {
             assert!(bilingual(path), "{path}");
         }
-        for path in ["/staff", "/heroes/1/edit", "/honor-roll.csv", "/login", "/propose"] {
+        for path in [
+            "/staff",
+            "/heroes/1/edit",
+            "/honor-roll.csv",
+            "/login",
+            "/staff/proposals",
+        ] {
             assert!(!bilingual(path), "{path}");
         }
     }

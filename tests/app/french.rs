@@ -1,12 +1,13 @@
 //! The public pages in French: each one under `/fr/...`, its words, numbers,
 //! money and dates written the French way, the links between the two
-//! languages, the grant application's mistakes said in French, and the bare
-//! home page following the browser's language.
+//! languages, the mistakes of the grant application, the proposal form and the
+//! honor roll's filters said in French, and the bare home page following the
+//! browser's language.
 
 use sqlx::PgPool;
 
 use crate::grants::application;
-use crate::helpers::{NewHero, TestApp, follow, location, page_text, text_of, with};
+use crate::helpers::{NewHero, TestApp, field_value, follow, location, page_text, text_of, with};
 
 const NBSP: char = '\u{a0}';
 
@@ -42,6 +43,8 @@ async fn every_public_page_answers_in_french_under_fr(pool: PgPool) {
         ("/fr/grants".to_string(), "Subventions aux premiers répondants blessés"),
         ("/fr/grants/apply".to_string(), "Demander une subvention"),
         ("/fr/grants/apply/received".to_string(), "Demande reçue"),
+        ("/fr/propose".to_string(), "Proposer un héros"),
+        ("/fr/propose/received".to_string(), "Merci pour votre proposition"),
     ];
     for (path, words) in pages {
         let response = visitor.get(&path).await;
@@ -315,4 +318,229 @@ async fn a_reflection_with_mistakes_on_a_french_hero_page_stays_french(pool: PgP
     assert_eq!(location(&sent), format!("/fr/heroes/{hero}/reflections/received"));
     let received = follow(&visitor, &sent).await.text();
     assert!(page_text(&received).contains("Merci pour votre pensée"));
+}
+
+/// A complete, valid proposal of a new hero; tests change the fields they are about.
+fn proposal(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut form = [
+        ("full_name", "Lee Park"),
+        ("agency", "Service de police de Moncton"),
+        ("service", "police"),
+        ("region", "CA-NB"),
+        ("end_of_watch", "2019-05-05"),
+        ("details", "Tué lors d’un contrôle routier sur la route 15."),
+        ("source", "https://nouvelles.example.org/park"),
+        ("proposer_name", "Sam Park"),
+        ("proposer_email", ""),
+        ("website", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (key, value) in fields {
+        form = with(form, key, value);
+    }
+    form
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_french_proposal_says_each_mistake_in_french_beside_its_field(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let visitor = app.browser();
+    let page = visitor.get("/fr/propose").await;
+    assert_eq!(page.status_code(), 200);
+    let html = page.text();
+    assert!(html.contains(r#"<html lang="fr">"#));
+    assert!(html.contains(r#"action="/fr/propose""#));
+    assert!(page_text(&html).contains("Proposer un héros"));
+
+    let empty: Vec<(String, String)> = proposal(&[]).into_iter().map(|(k, _)| (k, String::new())).collect();
+    let response = visitor.post("/fr/propose").form(&empty).await;
+    assert_eq!(response.status_code(), 422);
+    let html = response.text();
+    assert!(html.contains(r#"<html lang="fr">"#));
+    for (field, message) in [
+        ("full_name", "Le champ « Son nom » est obligatoire."),
+        ("agency", "Le champ « Son organisme » est obligatoire."),
+        ("region", "Choisissez un État, une province ou un territoire."),
+        (
+            "service",
+            "Choisissez police, pompiers, services paramédicaux, services correctionnels, unité canine ou autre.",
+        ),
+        ("end_of_watch", "Le champ « Fin de service » est obligatoire."),
+        ("details", "Le champ « Ce que nous devrions savoir » est obligatoire."),
+        ("source", "Le champ « Votre source » est obligatoire."),
+        ("proposer_name", "Le champ « Votre nom » est obligatoire."),
+    ] {
+        assert_eq!(
+            text_of(&html, &format!("{field}-error")).as_deref(),
+            Some(message),
+            "{field}"
+        );
+    }
+    assert!(page_text(&html).contains("Certains champs sont à corriger"));
+
+    let long = "x".repeat(4001);
+    let hostile = r#"<script>alert("x")</script>"#;
+    let response = visitor
+        .post("/fr/propose")
+        .form(&proposal(&[
+            ("details", &long),
+            ("full_name", hostile),
+            ("region", "CA-ZZ"),
+            ("end_of_watch", "2090-01-01"),
+            ("proposer_email", "pas une adresse"),
+        ]))
+        .await;
+    assert_eq!(response.status_code(), 422);
+    let html = response.text();
+    for (field, message) in [
+        (
+            "details",
+            "Le champ « Ce que nous devrions savoir » compte au plus 4000 caractères.",
+        ),
+        ("region", "ZZ n’est pas une province ni un territoire du Canada."),
+        (
+            "end_of_watch",
+            "Le champ « Fin de service » ne peut pas être dans l’avenir.",
+        ),
+        (
+            "proposer_email",
+            "Entrez une adresse courriel comme nom@exemple.org, ou laissez ce champ vide.",
+        ),
+    ] {
+        assert_eq!(
+            text_of(&html, &format!("{field}-error")).as_deref(),
+            Some(message),
+            "{field}"
+        );
+    }
+    // What was typed comes back as text, escaped, never as markup.
+    assert!(!html.contains("<script>alert"));
+    assert_eq!(field_value(&html, "full_name").as_deref(), Some(hostile));
+
+    let robot = visitor
+        .post("/fr/propose")
+        .form(&proposal(&[("website", "https://spam.example")]))
+        .await;
+    assert_eq!(robot.status_code(), 422);
+    assert_eq!(
+        text_of(&robot.text(), "refusal").as_deref(),
+        Some(
+            "Cette proposition semblait automatisée, elle n’a donc pas été enregistrée. Si vous êtes une personne, écrivez-nous plutôt."
+        )
+    );
+    assert_eq!(app.count("select count(*) from proposals").await, 0);
+
+    // The same mistakes read as before in English.
+    let english = visitor.post("/propose").form(&empty).await.text();
+    assert!(english.contains(r#"action="/propose""#));
+    for (field, message) in [
+        ("full_name", "Their name is required."),
+        ("region", "Choose a state, province or territory."),
+        ("service", "Choose police, fire, EMS, corrections, K9 or other."),
+        ("end_of_watch", "End of watch is required."),
+        ("details", "What we should know is required."),
+        ("proposer_name", "Your name is required."),
+    ] {
+        assert_eq!(
+            text_of(&english, &format!("{field}-error")).as_deref(),
+            Some(message),
+            "{field}"
+        );
+    }
+    let english = visitor
+        .post("/propose")
+        .form(&proposal(&[
+            ("details", &long),
+            ("region", "CA-ZZ"),
+            ("proposer_email", "nope"),
+        ]))
+        .await
+        .text();
+    assert_eq!(
+        text_of(&english, "details-error").as_deref(),
+        Some("What we should know must be at most 4000 characters.")
+    );
+    assert_eq!(
+        text_of(&english, "region-error").as_deref(),
+        Some("ZZ is not a state, province or territory of Canada.")
+    );
+    assert_eq!(
+        text_of(&english, "proposer_email-error").as_deref(),
+        Some("Enter an email address like name@example.org, or leave it empty.")
+    );
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_french_proposal_is_received_in_french(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let hero = honoured_hero(&app).await;
+    let visitor = app.browser();
+    let hero_page = visitor.get(&format!("/fr/heroes/{hero}")).await.text();
+    assert!(hero_page.contains(&format!(r#"href="/fr/propose?hero={hero}""#)));
+    let correction = visitor.get(&format!("/fr/propose?hero={hero}")).await.text();
+    assert!(page_text(&correction).contains("Une information est fausse ou manque dans la fiche de Marie Tremblay?"));
+
+    let sent = visitor.post("/fr/propose").form(&proposal(&[])).await;
+    assert_eq!(sent.status_code(), 303, "{}", page_text(&sent.text()));
+    assert_eq!(location(&sent), "/fr/propose/received");
+    let received = follow(&visitor, &sent).await.text();
+    assert!(received.contains(r#"<html lang="fr">"#));
+    assert!(page_text(&received).contains("Merci pour votre proposition"));
+    assert!(received.contains(r#"href="/fr/honor-roll""#));
+    assert_eq!(app.count("select count(*) from proposals").await, 1);
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn each_bad_filter_on_the_french_honor_roll_is_said_in_french_beside_its_field(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let visitor = app.browser();
+    for (query, field, french, english) in [
+        (
+            "year=twenty",
+            "year",
+            "L’année doit être comprise entre 1791 et ",
+            "The year must be between 1791 and ",
+        ),
+        (
+            "state=ZZ",
+            "state",
+            "ZZ n’est pas un État ni une province.",
+            "ZZ is not a state or province.",
+        ),
+        (
+            "country=CA&state=ZZ",
+            "state",
+            "ZZ n’est pas une province ni un territoire du Canada.",
+            "ZZ is not a state, province or territory of Canada.",
+        ),
+        (
+            "service=pirate",
+            "service",
+            "Choisissez police, pompiers",
+            "Choose police, fire, EMS, corrections, K9 or other.",
+        ),
+        (
+            "status=maybe",
+            "status",
+            "Le statut est « honorés » ou « en attente ».",
+            "Status is honored or waiting.",
+        ),
+    ] {
+        let response = visitor.get(&format!("/fr/honor-roll?{query}")).await;
+        assert_eq!(response.status_code(), 400, "{query}");
+        let html = response.text();
+        // The page and its search form come back, the mistake beside its field.
+        assert!(html.contains(r#"id="q""#), "{query}");
+        assert!(page_text(&html).contains("Tableau d’honneur"), "{query}");
+        let message = text_of(&html, &format!("{field}-error")).unwrap_or_default();
+        assert!(message.starts_with(french), "{query}: {message}");
+        let message = text_of(
+            &visitor.get(&format!("/honor-roll?{query}")).await.text(),
+            &format!("{field}-error"),
+        )
+        .unwrap_or_default();
+        assert!(message.starts_with(english), "{query}: {message}");
+    }
 }

@@ -39,7 +39,7 @@ fn bad_amounts_are_refused_with_a_reason() {
         ("1e5", "like 12,000"),
         ("$", "like 12,000"),
     ] {
-        let message = Cents::parse(typed, "Amount").expect_err(typed);
+        let message = Cents::parse(typed, "Amount").expect_err(typed).to_string();
         assert!(message.contains(reason), "{typed}: {message}");
     }
 }

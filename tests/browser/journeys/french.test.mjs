@@ -1,7 +1,7 @@
 // A visitor reading a hero's page switches it to French: the page, its layout
 // and its facts read in French, the address says /fr, and axe passes; the
-// French home page and grant form pass axe too, and switching back returns
-// to the English page.
+// French home page, grant form and proposal form pass axe too, a hero is
+// proposed in French, and switching back returns to the English page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -65,6 +65,29 @@ test('a visitor switches a hero page to French and reads it in French', async ()
   await visitor.getByRole('button', { name: 'Envoyer la demande' }).click();
   assert.match(await visitor.locator('#recipient_name-error').innerText(), /est obligatoire/);
   await assertAccessible(visitor, 'grant form in French, with its mistakes');
+
+  // Proposing a hero in French: the mistakes beside their fields, then the thanks.
+  await visitor.goto(url('/fr'));
+  await visitor.locator('footer').getByRole('link', { name: 'Proposer un héros' }).click();
+  assert.equal(new URL(visitor.url()).pathname, '/fr/propose');
+  await visitor.getByLabel('Son nom complet', { exact: true }).fill('Luc Gagnon');
+  await visitor.getByRole('button', { name: 'Envoyer la proposition' }).click();
+  assert.equal(await visitor.locator('#full_name').inputValue(), 'Luc Gagnon');
+  assert.equal(
+    await visitor.locator('#details-error').innerText(),
+    'Le champ « Ce que nous devrions savoir » est obligatoire.',
+  );
+  await assertAccessible(visitor, 'proposal form in French, with its mistakes');
+  await visitor.getByLabel(/^Son organisme/).fill('Service de police de Laval');
+  await visitor.getByLabel('Service', { exact: true }).selectOption('police');
+  await visitor.getByLabel('État, province ou territoire', { exact: true }).selectOption('CA-QC');
+  await visitor.getByLabel(/^Fin de service/).fill('2023-06-01');
+  await visitor.getByLabel('Ce que nous devrions savoir', { exact: true }).fill('Mort lors d’une intervention.');
+  await visitor.getByLabel(/^Votre source/).fill('Communiqué du service');
+  await visitor.getByLabel('Votre nom', { exact: true }).fill('Sam Gagnon');
+  await visitor.getByRole('button', { name: 'Envoyer la proposition' }).click();
+  assert.equal(new URL(visitor.url()).pathname, '/fr/propose/received');
+  assert.match(await visitor.locator('h1').innerText(), /Merci pour votre proposition/);
 
   await visitor.goto(url('/fr/honor-roll'));
   await visitor.getByRole('link', { name: 'English' }).click();
