@@ -37,7 +37,7 @@ test('a French visitor browses by province and by year, reads the site pages, an
 
   const visitor = await newPage(browser, { phone: true });
   await visitor.goto(url('/fr/honor-roll'));
-  await visitor.getByRole('link', { name: 'par province, territoire ou État' }).click();
+  await visitor.getByRole('link', { name: 'par État ou province' }).click();
   assert.equal(new URL(visitor.url()).pathname, '/fr/honor-roll/states');
   assert.equal(await visitor.locator('html').getAttribute('lang'), 'fr');
   await assertAccessible(visitor, 'honor roll by province, in French');
