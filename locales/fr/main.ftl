@@ -273,8 +273,8 @@ error-page-internal-title = Un problème est survenu
 error-page-internal-text = Le problème a été consigné. Veuillez réessayer; s’il persiste, prévenez un administrateur.
 error-page-panic-text = Le problème a été consigné. Veuillez réessayer.
 error-page-unavailable-title = De retour dans un instant
-error-page-unavailable-text = Honor Mile ne peut pas joindre ses dossiers pour le moment. Réessayez dans une minute.
-error-page-timeout-title = C’était trop long
+error-page-unavailable-text = Honor Mile n’arrive pas à accéder à ses données pour le moment. Réessayez dans une minute.
+error-page-timeout-title = Délai dépassé
 error-page-timeout-text = La requête a mis trop de temps à arriver ou à recevoir une réponse; elle a été arrêtée. Veuillez réessayer.
 error-page-too-large-title = Trop volumineux
 error-page-too-large-text = Ce qui a été envoyé dépasse ce que cette page accepte. Envoyez un fichier plus petit ou raccourcissez le texte, puis réessayez.
@@ -306,7 +306,7 @@ site-page-contact = Nous joindre
 site-page-privacy = Avis de confidentialité
 site-page-accessibility = Déclaration d’accessibilité
 site-page-give = Donner sur la page de dons du programme
-site-page-outside = Un site extérieur; Honor Mile ne manipule pas l’argent lui-même.
+site-page-outside = Un site extérieur; Honor Mile ne reçoit pas les dons lui-même.
 site-page-english-only = Cette page n’existe qu’en anglais pour l’instant.
 
 ## L’objet des courriels aux demandeurs

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::web::forms::{Arg, Label, Mistake, plain_text};
+use crate::web::forms::{Arg, Label, Mistake, one_line};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[sqlx(type_name = "user_role", rename_all = "lowercase")]
@@ -87,16 +87,7 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<DisplayName, String> {
-        plain_text(raw, "Name", 100, true)
-            .map_err(String::from)
-            .and_then(|v| {
-                if v.contains(['\n', '\r', '\t']) {
-                    Err("Name must be on one line.".into())
-                } else {
-                    Ok(v)
-                }
-            })
-            .map(DisplayName)
+        Ok(DisplayName(one_line(raw, "Name", 100, true)?))
     }
 
     pub fn as_str(&self) -> &str {

@@ -293,11 +293,7 @@ pub struct HeroInput {
 }
 
 fn one_line(value: &str, label: &str, max: usize, required: bool) -> Result<String, String> {
-    let text = plain_text(value, label, max, required)?;
-    if text.contains(['\n', '\r', '\t']) {
-        return Err(format!("{label} must be on one line."));
-    }
-    Ok(text)
+    Ok(crate::web::forms::one_line(value, label, max, required)?)
 }
 
 fn whole_number(value: &str, label: &str, min: i16, max: i16) -> Result<Option<i16>, String> {

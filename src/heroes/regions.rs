@@ -110,10 +110,7 @@ impl Region {
     }
 
     pub fn name_of(country: &str, code: &str) -> &'static str {
-        Country::parse(country)
-            .ok()
-            .and_then(|c| Region::parse(c, code).ok())
-            .map_or("", |r| r.name)
+        Region::name_of_in(country, code, Lang::En)
     }
 }
 

@@ -139,15 +139,16 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
 /// One page's entry: its English address, its two language versions, and when it last changed.
 fn push_entry(xml: &mut String, base: &str, path: &str, lastmod: Option<&str>) {
     xml.push_str(&format!("<url><loc>{base}{path}</loc>"));
+    // The protocol's own elements first; extensions (the language links) after.
+    if let Some(lastmod) = lastmod {
+        xml.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
+    }
     for lang in [Lang::En, Lang::Fr] {
         xml.push_str(&format!(
             "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}{}\"/>",
             lang.code(),
             lang.link(path)
         ));
-    }
-    if let Some(lastmod) = lastmod {
-        xml.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
     }
     xml.push_str("</url>\n");
 }

@@ -76,7 +76,8 @@ impl Layout {
             flashes: Vec::new(),
             demo: false,
             lang: Lang::En,
-            here: "/".into(),
+            // No address of its own: an error page offers no other language.
+            here: String::new(),
         }
     }
 

@@ -137,10 +137,17 @@ async function crawl(page, starts, { perShape = 2, limit = 120, within = '/', la
     await assertFitsNarrowScreen(page, shape);
     await assertKeyboardWalk(page, shape);
     const hrefs = await page.$$eval('a[href]', (links) => links.map((a) => a.getAttribute('href')));
+    // Within a language, only the switcher (hreflang) and the staff sign-in may lead out of it.
+    const switchers = await page.$$eval('a[hreflang]', (links) => links.map((a) => a.getAttribute('href')));
+    const strays = [];
     for (const href of hrefs) {
       const next = followable(href, url);
-      if (next && !seen.has(next) && new URL(next).pathname.startsWith(within)) queue.push(next);
+      if (!next) continue;
+      const inside = new URL(next).pathname.startsWith(within);
+      if (!inside && !switchers.includes(href) && new URL(next).pathname !== '/login') strays.push(href);
+      if (inside && !seen.has(next)) queue.push(next);
     }
+    assert.deepEqual(strays, [], `${shape} links out of ${within}`);
   }
   return visited;
 }

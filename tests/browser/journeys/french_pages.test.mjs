@@ -50,6 +50,7 @@ test('a French visitor browses by province and by year, reads the site pages, an
   assert.equal(await visitor.getByRole('heading', { level: 1 }).innerText(), 'Tableau d’honneur par année');
   await assertAccessible(visitor, 'honor roll by year, in French');
   await visitor.getByRole('link', { name: '2024' }).click();
+  assert.equal(new URL(visitor.url()).pathname, '/fr/honor-roll');
   assert.match(await visitor.locator('main').innerText(), /Marie Tremblay/);
 
   for (const [link, title] of [['À propos', 'À propos d’Honor Mile'], ['Nous joindre', 'Nous joindre'],
