@@ -35,12 +35,14 @@ select gen_random_uuid(),
        (array['Officer','Deputy','Trooper','Sergeant','Firefighter','Captain','Paramedic','Corrections Officer','K9','Constable'])[1 + i % 10],
        p.city || ' ' || (array['Police Department','Fire Department','Sheriff''s Office','EMS','Department of Corrections','Police Service'])[1 + (i / 7) % 6] || ' ' || (i % 97),
        p.city, p.country, p.region,
-       (array['police','fire','police','ems','corrections','k9','police','fire','other','police'])[1 + i % 10]::hero_service,
+       -- Drawn apart from the name (a hash of i, not i itself), as no real roll ties the two.
+       (array['police','fire','police','ems','corrections','k9','police','fire','other','police'])[k.service]::hero_service,
        date '2026-11-01' - ((i * 37) % 36500),
        (array['gunfire','vehicle_assault','vehicle_crash','struck_by_vehicle','fall','heart_attack','duty_illness','drowning','fire','other'])[1 + (i / 3) % 10]::hero_cause,
-       case when i % 10 = 5 then 4 + i % 8 else 21 + i % 45 end,
+       case when k.service = 6 then 4 + i % 8 else 21 + i % 45 end,
        i % 20, now(), 'benchmark seed', now(), now()
 from generate_series(1, :heroes) i
+cross join lateral (select 1 + (hashint4(i) & 2147483647) % 10 as service) k
 join first_names f on f.n = 1 + i % 40
 join last_names l on l.n = 1 + (i / 40) % 40
 join places p on p.n = 1 + (i / 13) % 28

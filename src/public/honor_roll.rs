@@ -192,14 +192,11 @@ pub async fn export_csv(State(state): State<AppState>, Query(query): Query<RollQ
 
 async fn write_roll(sink: &mut CsvSink, pool: &PgPool, filter: &RollFilter, base: &str) -> Result<(), ExportStopped> {
     sink.record(EXPORT_HEADER).await?;
+    let mut conn = pool.acquire().await?;
     let search = match &filter.q {
-        Some(q) => Some(search::Search::correct(pool, q).await?),
+        Some(q) => Some(search::Search::correct(&mut conn, q).await?),
         None => None,
     };
-    let mut conn = pool.acquire().await?;
-    if search.is_some() {
-        search::know_roll_types(&mut conn).await?;
-    }
     let mut sql = search::rows_sql(filter, search.as_ref(), EXPORT_ROWS);
     let mut rows = sql
         .build_query_as::<RollRow>()

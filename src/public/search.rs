@@ -1,9 +1,10 @@
 //! Reading the honor roll at a cost that does not grow with what is typed.
 //!
-//! A search is two or three short queries. First each typed word is corrected
-//! against the table of distinct words (`search_words`, a few thousand rows):
-//! its three closest spellings by trigram distance, the word itself first when
-//! it exists, and, when it does not, the words one edit away (`spelling`).
+//! A search is two short queries on one connection. First each typed word is
+//! corrected against the table of distinct words (`search_words`, a few
+//! thousand rows): its three closest spellings by trigram distance, the word
+//! itself first when it exists, and, when it does not, the words one edit away
+//! (found through the index on `hm_deletes`, checked by `spelling`).
 //! Then heroes are found by an indexed exact match of those words
 //! (`heroes.search_words`, GIN), every word of three letters or more required;
 //! shorter words ("de", "3") only rank. A generic word ("police") may still
@@ -24,7 +25,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
 use super::roll_filter::RollFilter;
-use super::spelling::one_edit_away;
+use super::spelling::within_one_edit;
 use crate::heroes::model::{Cause, Service};
 use crate::heroes::regions::Region;
 
@@ -119,49 +120,49 @@ pub struct Search {
 }
 
 impl Search {
-    /// Folds and splits the text as the hero's words are, and corrects each word.
-    pub async fn correct(pool: &PgPool, q: &str) -> sqlx::Result<Search> {
+    /// Folds and splits the text as the hero's words are, and corrects each word,
+    /// in one query. A search's rows must then be read on the same connection:
+    /// the two type columns put the roll's own column types in the connection's
+    /// cache before the rows query (an unnamed statement) returns them. sqlx
+    /// 0.9.0 looks an uncached result type up between preparing an unnamed
+    /// statement and running it, which throws the statement away ("unnamed
+    /// prepared statement does not exist", transact-rs/sqlx#4305, fixed upstream
+    /// by #4361, not yet released); this statement is named, so its look-up
+    /// happens once per connection, when it is first prepared.
+    pub async fn correct(conn: &mut PgConnection, q: &str) -> sqlx::Result<Search> {
         let rows = sqlx::query!(
             r#"select t.word as "word!",
                       array(select s.word from search_words s
                             where length(t.word) >= 3 and s.word % t.word
-                            order by s.word <-> t.word, s.word limit 3) as "spellings!"
+                            order by s.word <-> t.word, s.word limit 3) as "spellings!",
+                      array(select s.word from search_words s
+                            where length(t.word) >= 3 and hm_deletes(s.word) && hm_deletes(t.word)
+                              and not exists (select 1 from search_words k where k.word = t.word)
+                            order by s.word) as "near!",
+                      null::hero_service as "roll_service: Service",
+                      null::hero_cause as "roll_cause: Cause"
                from unnest(hm_words(hm_fold($1))) with ordinality t(word, n)
                order by t.n"#,
             q
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut search = Search::default();
-        let mut unknown = Vec::new();
         for row in rows {
             if search.typed.len() == MAX_WORDS || search.typed.contains(&row.word) {
                 continue;
             }
             if row.word.chars().count() >= 3 {
-                if !row.spellings.contains(&row.word) {
-                    unknown.push((search.required.len(), row.word.clone()));
+                // A word not in the table also matches the words one edit away.
+                let mut spellings = row.spellings;
+                for near in row.near.into_iter().filter(|near| within_one_edit(near, &row.word)) {
+                    if !spellings.contains(&near) && spellings.len() < MAX_SPELLINGS {
+                        spellings.insert(0, near);
+                    }
                 }
-                search.required.push(row.spellings);
+                search.required.push(spellings);
             }
             search.typed.push(row.word);
-        }
-        // A word not in the table: its spellings one edit away that are.
-        let edits: Vec<(usize, String)> = unknown
-            .iter()
-            .flat_map(|(i, word)| one_edit_away(word).into_iter().map(move |e| (*i, e)))
-            .collect();
-        if !edits.is_empty() {
-            let candidates: Vec<String> = edits.iter().map(|(_, e)| e.clone()).collect();
-            let known = sqlx::query_scalar!("select word from search_words where word = any($1)", &candidates)
-                .fetch_all(pool)
-                .await?;
-            for (i, edit) in edits.into_iter().filter(|(_, e)| known.contains(e)) {
-                let spellings = &mut search.required[i];
-                if !spellings.contains(&edit) && spellings.len() < MAX_SPELLINGS {
-                    spellings.insert(0, edit);
-                }
-            }
         }
         Ok(search)
     }
@@ -195,57 +196,45 @@ const COLUMNS: &str = "h.id, h.full_name, h.rank_title, h.agency, h.agency_city,
      h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name";
 
 /// One page of the roll (up to `limit` rows after the filter's cursor) and how
-/// many heroes match.
+/// many heroes match, read on one connection.
 pub async fn page(pool: &PgPool, filter: &RollFilter, limit: i64) -> sqlx::Result<(Vec<RollRow>, Total)> {
+    let mut conn = pool.acquire().await?;
     let Some(q) = &filter.q else {
-        let rows = rows(pool, filter, None, limit).await?;
+        let rows = rows(&mut conn, filter, None, limit).await?;
         let total = if filter.is_filtered() {
-            count(pool, filter).await?
+            count(&mut conn, filter).await?
         } else {
             let heroes = sqlx::query_scalar!("select heroes from roll_totals")
-                .fetch_one(pool)
+                .fetch_one(&mut *conn)
                 .await?;
             Total::Exact(heroes)
         };
         return Ok((rows, total));
     };
-    let search = Search::correct(pool, q).await?;
-    let rows = rows(pool, filter, Some(&search), limit).await?;
+    let search = Search::correct(&mut conn, q).await?;
+    let rows = rows(&mut conn, filter, Some(&search), limit).await?;
     let total = match rows.first() {
         Some(row) => Total::capped(row.matches, SEARCH_CAP),
         // Past the last page, or nothing matches: only then count apart.
-        None if filter.after.is_some() => search_count(pool, filter, &search).await?,
+        None if filter.after.is_some() => search_count(&mut conn, filter, &search).await?,
         None => Total::Exact(0),
     };
     Ok((rows, total))
 }
 
-/// Rows for an export: the whole search (up to `limit`), without a count.
-async fn rows(pool: &PgPool, filter: &RollFilter, search: Option<&Search>, limit: i64) -> sqlx::Result<Vec<RollRow>> {
-    let mut conn = pool.acquire().await?;
-    if search.is_some() {
-        know_roll_types(&mut conn).await?;
-    }
+/// Rows for a page: up to `limit` after the filter's cursor, without a count.
+async fn rows(
+    conn: &mut PgConnection,
+    filter: &RollFilter,
+    search: Option<&Search>,
+    limit: i64,
+) -> sqlx::Result<Vec<RollRow>> {
     // Planned for these very words: how common they are decides the plan.
     rows_sql(filter, search, limit)
         .build_query_as()
         .persistent(search.is_none())
-        .fetch_all(&mut *conn)
+        .fetch_all(conn)
         .await
-}
-
-/// Puts the roll's own column types in the connection's cache before a search
-/// (an unnamed statement) returns them: sqlx 0.9.0 looks an uncached result
-/// type up between preparing an unnamed statement and running it, which throws
-/// the statement away ("unnamed prepared statement does not exist",
-/// transact-rs/sqlx#4305, fixed upstream by #4361, not yet released). This
-/// statement is named, so the look-up it causes is harmless, and it runs once
-/// per connection before being answered from the statement cache.
-pub async fn know_roll_types(conn: &mut PgConnection) -> sqlx::Result<()> {
-    sqlx::query("select null::hero_service, null::hero_cause")
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// The query for up to `limit` rows after the filter's cursor, the matches of
@@ -279,19 +268,19 @@ pub fn rows_sql(filter: &RollFilter, search: Option<&Search>, limit: i64) -> Que
     sql
 }
 
-async fn count(pool: &PgPool, filter: &RollFilter) -> sqlx::Result<Total> {
+async fn count(conn: &mut PgConnection, filter: &RollFilter) -> sqlx::Result<Total> {
     let mut sql = QueryBuilder::<Postgres>::new("select count(*) from (select 1 from heroes h");
     filter.push_where(&mut sql);
     sql.push(" limit ").push_bind(COUNT_CAP + 1).push(") c");
-    let counted: i64 = sql.build_query_scalar().fetch_one(pool).await?;
+    let counted: i64 = sql.build_query_scalar().fetch_one(conn).await?;
     Ok(Total::capped(counted, COUNT_CAP))
 }
 
-async fn search_count(pool: &PgPool, filter: &RollFilter, search: &Search) -> sqlx::Result<Total> {
+async fn search_count(conn: &mut PgConnection, filter: &RollFilter, search: &Search) -> sqlx::Result<Total> {
     let mut sql = QueryBuilder::<Postgres>::new("select count(*) from (select 1 from heroes h");
     filter.push_where(&mut sql);
     search.push_where(&mut sql);
     sql.push(" limit ").push_bind(SEARCH_CAP + 1).push(") c");
-    let counted: i64 = sql.build_query_scalar().persistent(false).fetch_one(pool).await?;
+    let counted: i64 = sql.build_query_scalar().persistent(false).fetch_one(conn).await?;
     Ok(Total::capped(counted, SEARCH_CAP))
 }

@@ -1,38 +1,74 @@
-//! The spellings one edit away from a typed word: a letter dropped, added,
-//! changed, or two neighbours swapped. Trigram similarity misses a swap in a
-//! short word ("daivs" shares two of six trigrams with "davis"), so a word
-//! that is not in the table of words is also looked up under each of these.
+//! Whether two words are one edit apart: a letter dropped, added, changed, or
+//! two neighbours swapped. Trigram similarity misses a swap in a short word
+//! ("daivs" shares two of six trigrams with "davis"), so a typed word that is
+//! not in the table of words also matches the words one edit away from it. The
+//! database finds those candidates through an index (`hm_deletes`); this tells
+//! the true ones from the few two edits away that the index also returns.
 
-/// Letters and digits, as the words of the honor roll are folded.
-const ALPHABET: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+/// Whether `a` and `b` are the same word or one edit apart.
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let same = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    if short.len() < long.len() {
+        // One letter added to the shorter word, where the two first differ.
+        return short[same..] == long[same + 1..];
+    }
+    let same_after = |at: usize| short[at..] == long[at..];
+    same == short.len()
+        || same_after(same + 1)
+        || (same + 1 < short.len()
+            && short[same] == long[same + 1]
+            && short[same + 1] == long[same]
+            && same_after(same + 2))
+}
 
-pub fn one_edit_away(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let spelled = |chars: &[char]| chars.iter().collect::<String>();
-    let mut out = Vec::with_capacity(chars.len() * 74 + 36);
-    for i in 0..chars.len() {
-        let mut dropped = chars.clone();
-        dropped.remove(i);
-        out.push(spelled(&dropped));
-        if i + 1 < chars.len() {
-            let mut swapped = chars.clone();
-            swapped.swap(i, i + 1);
-            out.push(spelled(&swapped));
-        }
-        for letter in ALPHABET.chars().filter(|&c| c != chars[i]) {
-            let mut changed = chars.clone();
-            changed[i] = letter;
-            out.push(spelled(&changed));
+#[cfg(test)]
+mod tests {
+    use super::within_one_edit;
+
+    #[test]
+    fn one_edit_of_every_kind_is_near() {
+        for (typed, word) in [
+            ("davis", "davis"),
+            ("davs", "davis"),
+            ("avis", "davis"),
+            ("davi", "davis"),
+            ("daviss", "davis"),
+            ("ddavis", "davis"),
+            ("davos", "davis"),
+            ("xavis", "davis"),
+            ("davix", "davis"),
+            ("daivs", "davis"),
+            ("advis", "davis"),
+            ("davsi", "davis"),
+            ("montral", "montreal"),
+            ("jakcson", "jackson"),
+        ] {
+            assert!(within_one_edit(typed, word), "{typed} / {word}");
+            assert!(within_one_edit(word, typed), "{word} / {typed}");
         }
     }
-    for i in 0..=chars.len() {
-        for letter in ALPHABET.chars() {
-            let mut added = chars.clone();
-            added.insert(i, letter);
-            out.push(spelled(&added));
+
+    #[test]
+    fn two_edits_are_not_near() {
+        for (typed, word) in [
+            ("dvas", "davis"),
+            ("avi", "davis"),
+            ("davisxx", "davis"),
+            ("sivad", "davis"),
+            ("dbvjs", "davis"),
+            ("daisv", "davis"),
+            ("vadis", "davis"),
+            ("", "ab"),
+        ] {
+            assert!(!within_one_edit(typed, word), "{typed} / {word}");
+            assert!(!within_one_edit(word, typed), "{word} / {typed}");
         }
+        assert!(within_one_edit("", "a"));
     }
-    out.sort();
-    out.dedup();
-    out
 }
