@@ -12,6 +12,8 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 
 use chrono::{Datelike, NaiveDate};
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
@@ -25,6 +27,9 @@ static_loader! {
         customise: |bundle| bundle.set_use_isolating(false),
     };
 }
+
+/// The messages without values already looked up, English then French (see [`Lang::t`]).
+static KNOWN: LazyLock<[RwLock<HashMap<String, String>>; 2]> = LazyLock::new(Default::default);
 
 static EN: LanguageIdentifier = langid!("en");
 static FR: LanguageIdentifier = langid!("fr");
@@ -82,9 +87,26 @@ impl Lang {
     }
 
     /// The message `key`; a key missing from the files shows as itself (the
-    /// unit test below keeps every key in both files).
+    /// unit test below keeps every key in both files). Each message is looked
+    /// up once per language and then read from memory: a page of the honor
+    /// roll asks for the same few words fifty times, and a Fluent lookup
+    /// negotiates the language and formats the message each time (an eighth
+    /// of a roll page's instructions). Only keys the files hold are kept, so
+    /// the memory cannot grow past the message files.
     pub fn t(self, key: &str) -> String {
-        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_string())
+        let known = &KNOWN[self as usize];
+        if let Some(text) = known.read().ok().and_then(|texts| texts.get(key).cloned()) {
+            return text;
+        }
+        match LOCALES.try_lookup(self.id(), key) {
+            Some(text) => {
+                if let Ok(mut texts) = known.write() {
+                    texts.insert(key.to_string(), text.clone());
+                }
+                text
+            }
+            None => key.to_string(),
+        }
     }
 
     /// The message `key` with its values.
