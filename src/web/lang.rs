@@ -449,6 +449,20 @@ mod tests {
     }
 
     #[test]
+    fn a_message_read_again_from_memory_keeps_its_language() {
+        for _ in 0..2 {
+            assert_eq!(Lang::En.t("roll-eow"), "End of watch");
+            assert_eq!(Lang::Fr.t("roll-eow"), "Fin de service le");
+        }
+        // A key the files do not hold shows as itself and is not kept.
+        assert_eq!(Lang::Fr.t("no-such-message"), "no-such-message");
+        let kept = KNOWN[Lang::Fr as usize]
+            .read()
+            .map(|texts| texts.contains_key("no-such-message"));
+        assert_eq!(kept.ok(), Some(false));
+    }
+
+    #[test]
     fn money_and_numbers_are_written_each_language_s_way() {
         assert_eq!(Lang::En.money(123_456), "$1,234.56");
         assert_eq!(Lang::Fr.money(123_456), "1\u{a0}234,56\u{a0}$");
