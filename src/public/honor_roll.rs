@@ -192,6 +192,7 @@ pub async fn export_csv(State(state): State<AppState>, Query(query): Query<RollQ
 
 async fn write_roll(sink: &mut CsvSink, pool: &PgPool, filter: &RollFilter, base: &str) -> Result<(), ExportStopped> {
     sink.record(EXPORT_HEADER).await?;
+    // Corrected and read on one connection (see `Search::correct`).
     let mut conn = pool.acquire().await?;
     let search = match &filter.q {
         Some(q) => Some(search::Search::correct(&mut conn, q).await?),

@@ -1,10 +1,12 @@
 //! Reading the honor roll at a cost that does not grow with what is typed.
 //!
-//! A search is two short queries on one connection. First each typed word is
-//! corrected against the table of distinct words (`search_words`, a few
-//! thousand rows): its three closest spellings by trigram distance, the word
-//! itself first when it exists, and, when it does not, the words one edit away
-//! (found through the index on `hm_deletes`, checked by `spelling`).
+//! A search is two short queries on one connection (three when a page past
+//! the last one comes back empty and the matches are counted apart). First
+//! each typed word is corrected against the table of distinct words
+//! (`search_words`, a few thousand rows): its three closest spellings by
+//! trigram distance, the word itself first when it exists, and, when it does
+//! not, the words one edit away (found through the index on `hm_deletes`,
+//! checked by `spelling`).
 //! Then heroes are found by an indexed exact match of those words
 //! (`heroes.search_words`, GIN), every word of three letters or more required;
 //! shorter words ("de", "3") only rank. A generic word ("police") may still
@@ -138,7 +140,7 @@ impl Search {
                       array(select s.word from search_words s
                             where length(t.word) >= 3 and hm_deletes(s.word) && hm_deletes(t.word)
                               and not exists (select 1 from search_words k where k.word = t.word)
-                            order by s.word) as "near!",
+                            order by s.word collate "C") as "near!",
                       null::hero_service as "roll_service: Service",
                       null::hero_cause as "roll_cause: Cause"
                from unnest(hm_words(hm_fold($1))) with ordinality t(word, n)
@@ -192,6 +194,8 @@ impl Search {
     }
 }
 
+/// A column of a type of our own added here needs its null column in
+/// [`Search::correct`] too (see there).
 const COLUMNS: &str = "h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
      h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name";
 

@@ -48,6 +48,9 @@ mod tests {
             ("davsi", "davis"),
             ("montral", "montreal"),
             ("jakcson", "jackson"),
+            ("иавн", "иван"),
+            ("ивн", "иван"),
+            ("ивна", "иван"),
         ] {
             assert!(within_one_edit(typed, word), "{typed} / {word}");
             assert!(within_one_edit(word, typed), "{word} / {typed}");
@@ -65,6 +68,7 @@ mod tests {
             ("daisv", "davis"),
             ("vadis", "davis"),
             ("", "ab"),
+            ("иавна", "иван"),
         ] {
             assert!(!within_one_edit(typed, word), "{typed} / {word}");
             assert!(!within_one_edit(word, typed), "{word} / {typed}");

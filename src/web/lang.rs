@@ -60,6 +60,14 @@ impl Lang {
         self == Lang::Fr
     }
 
+    /// The place of this language in tables kept per language.
+    fn index(self) -> usize {
+        match self {
+            Lang::En => 0,
+            Lang::Fr => 1,
+        }
+    }
+
     fn id(self) -> &'static LanguageIdentifier {
         match self {
             Lang::En => &EN,
@@ -94,7 +102,7 @@ impl Lang {
     /// of a roll page's instructions). Only keys the files hold are kept, so
     /// the memory cannot grow past the message files.
     pub fn t(self, key: &str) -> String {
-        let known = &KNOWN[self as usize];
+        let known = &KNOWN[self.index()];
         if let Some(text) = known.read().ok().and_then(|texts| texts.get(key).cloned()) {
             return text;
         }
@@ -456,7 +464,7 @@ mod tests {
         }
         // A key the files do not hold shows as itself and is not kept.
         assert_eq!(Lang::Fr.t("no-such-message"), "no-such-message");
-        let kept = KNOWN[Lang::Fr as usize]
+        let kept = KNOWN[Lang::Fr.index()]
             .read()
             .map(|texts| texts.contains_key("no-such-message"));
         assert_eq!(kept.ok(), Some(false));
