@@ -179,9 +179,17 @@ pub struct Application {
     pub paid_on: Option<NaiveDate>,
     pub payment_method: Option<PaymentMethod>,
     pub payment_reference: Option<String>,
+    /// The language the application was sent in (`en` or `fr`): the emails
+    /// and the status page the applicant reads are written in it.
+    pub language: String,
 }
 
 impl Application {
+    /// Whether the applicant reads French, so a decline's words to them should be French too.
+    pub fn writes_in_french(&self) -> bool {
+        self.language == crate::web::lang::Lang::Fr.code()
+    }
+
     pub fn amount_requested(&self) -> Cents {
         Cents::from_db(self.amount_requested_cents)
     }

@@ -256,6 +256,16 @@ async fn an_application_written_in_french_is_answered_in_french(pool: PgPool) {
         303
     );
     let admin = admin_of(&app).await;
+    // The admin deciding sees the applicant reads French, beside the words they would write.
+    let review = admin.get(&format!("/staff/grants/{id}")).await.text();
+    assert_eq!(
+        text_of(&review, "application-language").as_deref(),
+        Some("French: the applicant's emails and status page are in French")
+    );
+    assert_eq!(
+        text_of(&review, "decline-language").as_deref(),
+        Some("This application was sent in French: write what the applicant reads in French.")
+    );
     assert_eq!(approve(&admin, id, "1234.56", "").await.status_code(), 303);
     let (subject, body) = letter(&app, "pat@example.org", "a été approuvée").await;
     assert_eq!(
@@ -277,6 +287,16 @@ async fn an_application_written_in_french_is_answered_in_french(pool: PgPool) {
         .expect("the English application");
     let (subject, body) = letter(&app, "pat@example.org", "was received").await;
     assert!(subject.starts_with("Your Honor Mile grant application"), "{subject}");
+    assert_eq!(
+        staff
+            .post(&format!("/staff/grants/{english_id}/shortlist"))
+            .await
+            .status_code(),
+        303
+    );
+    let review = admin.get(&format!("/staff/grants/{english_id}")).await.text();
+    assert_eq!(text_of(&review, "application-language").as_deref(), Some("English"));
+    assert!(review.contains("Decline") && text_of(&review, "decline-language").is_none());
     assert!(
         body.contains("/grants/status/") && !body.contains("/fr/grants/status/"),
         "{body}"

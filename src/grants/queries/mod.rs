@@ -88,7 +88,8 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Appl
                   a.approved_cents, a.grant_month, a.first_approved_by,
                   fu.display_name as "first_approved_by_name?", cu.display_name as "second_approved_by_name?",
                   a.recipient_number, du.display_name as "declined_by_name?", a.decline_reason, a.decline_message,
-                  a.paid_on, a.payment_method as "payment_method: PaymentMethod", a.payment_reference
+                  a.paid_on, a.payment_method as "payment_method: PaymentMethod", a.payment_reference,
+                  a.language
            from grant_applications a
            left join users eu on eu.id = a.entered_by
            left join users su on su.id = a.shortlisted_by
