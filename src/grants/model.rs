@@ -187,7 +187,7 @@ pub struct Application {
 impl Application {
     /// Whether the applicant reads French, so a decline's words to them should be French too.
     pub fn writes_in_french(&self) -> bool {
-        self.language == crate::web::lang::Lang::Fr.code()
+        crate::web::lang::Lang::of_code(&self.language).is_french()
     }
 
     pub fn amount_requested(&self) -> Cents {

@@ -89,11 +89,7 @@ pub async fn tell_applicant(tx: &mut PgConnection, id: Uuid, news: News, now: Da
     if applicant.contact_email.is_empty() {
         return Ok(());
     }
-    let lang = if applicant.language == Lang::Fr.code() {
-        Lang::Fr
-    } else {
-        Lang::En
-    };
+    let lang = Lang::of_code(&applicant.language);
     let letter = ApplicantLetter {
         lang,
         to: applicant.contact_email,

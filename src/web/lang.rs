@@ -56,6 +56,11 @@ impl Lang {
         }
     }
 
+    /// The language a stored code names: French for `fr`, English otherwise.
+    pub fn of_code(code: &str) -> Lang {
+        if code == Lang::Fr.code() { Lang::Fr } else { Lang::En }
+    }
+
     pub fn is_french(self) -> bool {
         self == Lang::Fr
     }
