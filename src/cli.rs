@@ -166,8 +166,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // margin lets its answer reach the client.
     let header_timeout = config.request_timeout;
     let grace = config.request_timeout + std::time::Duration::from_secs(5);
+    // Read whole before the first request, from the primary: a replica cannot listen.
+    let live = if config.roll_in_memory {
+        Some(crate::public::live_roll::LiveRoll::start(pool.clone()).await?)
+    } else {
+        None
+    };
     let mut state = AppState::new(pool.clone(), config, clock)?;
     state.read = read;
+    state.live = live;
     state.demo = demo::is_loaded(&pool).await?;
     let app = router(state);
     server::serve(listener, app, header_timeout, grace, shutdown_signal()).await;

@@ -50,6 +50,9 @@ pub struct Config {
     pub uploads_s3_bucket: Option<String>,
     /// How long visitors' public pages are served from memory (0 turns it off).
     pub public_cache: Duration,
+    /// Each instance keeps the public honor roll in memory for visitors
+    /// (`public::live_roll`); off, every roll page reads PostgreSQL.
+    pub roll_in_memory: bool,
     /// Where Prometheus reads `/metrics`; none by default, and never the public listener.
     pub metrics_addr: Option<SocketAddr>,
     /// S3 credentials given as files (`AWS_SECRET_ACCESS_KEY_FILE`); the rest of
@@ -322,6 +325,7 @@ impl Config {
             uploads_dir: r.text("UPLOADS_DIR", "data/uploads").into(),
             uploads_s3_bucket: r.raw("UPLOADS_S3_BUCKET"),
             public_cache: Duration::from_secs(r.number("PUBLIC_CACHE_SECONDS", 2, 0)),
+            roll_in_memory: r.flag("ROLL_IN_MEMORY", true),
             // Half the pool at most, so hero pages always find a connection.
             max_concurrent_searches: usize::try_from(r.number(
                 "MAX_CONCURRENT_SEARCHES",

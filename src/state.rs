@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 use crate::accounts::password::Hasher;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::public::live_roll::LiveRoll;
 use crate::storage::Storage;
 use crate::web::export::Exports;
 
@@ -20,6 +21,9 @@ pub struct AppState {
     /// (`DATABASE_READ_URL`). The same pool as `pool` unless the server sets
     /// its own; the primary for signed-in people ([`AppState::for_viewer`]).
     pub read: PgPool,
+    /// The honor roll in memory, for visitors' roll pages and searches
+    /// (`ROLL_IN_MEMORY`); never for signed-in people ([`AppState::for_viewer`]).
+    pub live: Option<Arc<LiveRoll>>,
     /// Permits for searches running at once (`MAX_CONCURRENT_SEARCHES`).
     pub searches: Arc<Semaphore>,
     pub config: Arc<Config>,
@@ -39,6 +43,7 @@ impl AppState {
         let exports = Exports::new(config.max_concurrent_exports, config.export_stall);
         Ok(AppState {
             read: pool.clone(),
+            live: None,
             searches: Arc::new(Semaphore::new(config.max_concurrent_searches)),
             pool,
             config: Arc::new(config),
@@ -52,10 +57,12 @@ impl AppState {
 
     /// The state a public page reads with: signed-in people read from the
     /// primary, since they must see what they have just written and a replica
-    /// may not have it yet; visitors through `read`.
+    /// or the roll in memory may not have it yet; visitors through `read` and
+    /// the roll in memory.
     pub fn for_viewer(mut self, signed_in: bool) -> Self {
         if signed_in {
             self.read = self.pool.clone();
+            self.live = None;
         }
         self
     }

@@ -163,7 +163,7 @@ pub async fn heroes(State(state): State<AppState>, query: Result<Query<HeroesQue
             .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
         return busy;
     };
-    let (mut rows, total) = match search::page(&state.read, &filter, limit + 1).await {
+    let (mut rows, total) = match search::page_for(&state, &filter, limit + 1).await {
         Ok(found) => found,
         Err(e) => return internal(e),
     };

@@ -115,7 +115,7 @@ pub async fn honor_roll(
             message: "Many people are searching right now. Please try again in a few seconds.",
             retry_after_seconds: 2,
         })?;
-    let (mut rows, total) = search::page(&state.read, &filter, PAGE_SIZE + 1).await?;
+    let (mut rows, total) = search::page_for(&state, &filter, PAGE_SIZE + 1).await?;
     drop(turn);
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);

@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod hero;
 pub mod home;
 pub mod honor_roll;
+pub mod live_roll;
 pub mod reflect;
 pub mod region_map;
 pub mod roll_filter;

@@ -30,6 +30,7 @@ use super::roll_filter::RollFilter;
 use super::spelling::within_one_edit;
 use crate::heroes::model::{Cause, Service};
 use crate::heroes::regions::Region;
+use crate::state::AppState;
 
 /// A hero as the honor roll, its export and the JSON API list them.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -105,7 +106,7 @@ impl Total {
         matches!(self, Total::MoreThan(_))
     }
 
-    fn capped(counted: i64, cap: i64) -> Total {
+    pub(crate) fn capped(counted: i64, cap: i64) -> Total {
         if counted > cap {
             Total::MoreThan(cap)
         } else {
@@ -169,6 +170,16 @@ impl Search {
         Ok(search)
     }
 
+    /// The words as typed, folded, without repeats.
+    pub fn typed(&self) -> &[String] {
+        &self.typed
+    }
+
+    /// For each word of three letters or more, the spellings it may match.
+    pub fn required(&self) -> &[Vec<String>] {
+        &self.required
+    }
+
     /// The condition on `h`: every long word by one of its spellings, or, when
     /// only short words were typed, those words exactly.
     fn push_where(&self, sql: &mut QueryBuilder<Postgres>) {
@@ -198,6 +209,16 @@ impl Search {
 /// [`Search::correct`] too (see there).
 const COLUMNS: &str = "h.id, h.full_name, h.rank_title, h.agency, h.agency_city, h.country, h.region, \
      h.service, h.end_of_watch, h.cause, h.age, h.years_of_service, h.sort_name";
+
+/// One page of the roll for a visitor or a signed-in person: from this
+/// instance's roll in memory when it keeps one and `state` is a visitor's
+/// ([`AppState::for_viewer`]), or else from PostgreSQL.
+pub async fn page_for(state: &AppState, filter: &RollFilter, limit: i64) -> sqlx::Result<(Vec<RollRow>, Total)> {
+    match &state.live {
+        Some(live) => live.page(&state.read, filter, limit).await,
+        None => page(&state.read, filter, limit).await,
+    }
+}
 
 /// One page of the roll (up to `limit` rows after the filter's cursor) and how
 /// many heroes match, read on one connection.

@@ -11,6 +11,7 @@ use axum_test::{TestResponse, TestServer};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use honor_mile::clock::Clock;
 use honor_mile::config::Config;
+use honor_mile::public::live_roll::LiveRoll;
 use honor_mile::state::AppState;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -44,6 +45,8 @@ impl Clock for TestClock {
 pub struct TestApp {
     pub router: Router,
     pub pool: PgPool,
+    /// The roll in memory, when the app keeps one ([`TestApp::with_live_roll`]).
+    pub live: Option<Arc<LiveRoll>>,
     pub clock: Arc<TestClock>,
     /// The authenticator-app secret of each account enrolled through the pages,
     /// by email: the test's phone.
@@ -91,8 +94,32 @@ impl TestApp {
             .expect("valid start time");
         let clock = Arc::new(TestClock(Mutex::new(start)));
         let state = AppState::new(pool.clone(), config, clock.clone()).expect("application state");
+        TestApp::around(state, pool, clock)
+    }
+
+    /// The app keeping the honor roll in memory for visitors, as a server does.
+    pub async fn with_live_roll(pool: PgPool) -> TestApp {
+        let mut app = TestApp::new(pool.clone()).await;
+        let live = LiveRoll::start(pool.clone()).await.expect("the roll read into memory");
+        let mut state = AppState::new(pool.clone(), test_config(&[]), app.clock.clone()).expect("application state");
+        state.live = Some(live.clone());
+        app.router = honor_mile::router(state);
+        app.live = Some(live);
+        app
+    }
+
+    /// Waits until the roll in memory holds every change committed so far.
+    pub async fn roll_caught_up(&self) {
+        let live = self.live.as_ref().expect("an app with the roll in memory");
+        live.caught_up(&self.pool, std::time::Duration::from_secs(10))
+            .await
+            .expect("the roll in memory caught up");
+    }
+
+    fn around(state: AppState, pool: PgPool, clock: Arc<TestClock>) -> TestApp {
         TestApp {
             router: honor_mile::router(state),
+            live: None,
             pool,
             clock,
             secrets: Mutex::new(HashMap::new()),

@@ -45,6 +45,7 @@ mod import;
 mod import_jobs;
 mod ledger;
 mod links;
+mod live_roll;
 mod lockout;
 mod messages;
 mod messages_forgot;
