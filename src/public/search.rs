@@ -115,6 +115,14 @@ impl Total {
     }
 }
 
+/// One typed word, folded, and what the table of words offers for it: its
+/// closest spellings, and when it is not in the table, the words one edit away.
+pub struct Correction {
+    pub word: String,
+    pub spellings: Vec<String>,
+    pub near: Vec<String>,
+}
+
 /// The typed words, folded, and the spellings each required word may match.
 #[derive(Debug, Default)]
 pub struct Search {
@@ -137,7 +145,7 @@ impl Search {
             r#"select t.word as "word!",
                       array(select s.word from search_words s
                             where length(t.word) >= 3 and s.word % t.word
-                            order by s.word <-> t.word, s.word limit 3) as "spellings!",
+                            order by s.word <-> t.word, s.word collate "C" limit 3) as "spellings!",
                       array(select s.word from search_words s
                             where length(t.word) >= 3 and hm_deletes(s.word) && hm_deletes(t.word)
                               and not exists (select 1 from search_words k where k.word = t.word)
@@ -150,8 +158,18 @@ impl Search {
         )
         .fetch_all(&mut *conn)
         .await?;
+        Ok(Search::from_corrections(rows.into_iter().map(|row| Correction {
+            word: row.word,
+            spellings: row.spellings,
+            near: row.near,
+        })))
+    }
+
+    /// The search for the typed words, in the order typed, and what the word
+    /// list offers for each.
+    pub fn from_corrections(corrections: impl IntoIterator<Item = Correction>) -> Search {
         let mut search = Search::default();
-        for row in rows {
+        for row in corrections {
             if search.typed.len() == MAX_WORDS || search.typed.contains(&row.word) {
                 continue;
             }
@@ -167,7 +185,7 @@ impl Search {
             }
             search.typed.push(row.word);
         }
-        Ok(search)
+        search
     }
 
     /// The words as typed, folded, without repeats.
@@ -215,7 +233,7 @@ const COLUMNS: &str = "h.id, h.full_name, h.rank_title, h.agency, h.agency_city,
 /// ([`AppState::for_viewer`]), or else from PostgreSQL.
 pub async fn page_for(state: &AppState, filter: &RollFilter, limit: i64) -> sqlx::Result<(Vec<RollRow>, Total)> {
     match &state.live {
-        Some(live) => live.page(&state.read, filter, limit).await,
+        Some(live) => Ok(live.page(filter, limit)),
         None => page(&state.read, filter, limit).await,
     }
 }

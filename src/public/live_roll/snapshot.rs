@@ -1,0 +1,237 @@
+//! The roll at one moment, and the pages read from it.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use chrono::Datelike;
+
+use super::master::{Entry, Key, code, roll_order};
+use super::words::Dictionary;
+use crate::public::roll_filter::{Cursor, RollFilter, Sort};
+use crate::public::search::{COUNT_CAP, RollRow, SEARCH_CAP, Search, Total};
+
+/// The roll at one moment, ready to be read by many pages at once.
+pub struct Snapshot {
+    /// Newest end of watch first, then id descending.
+    pub(super) heroes: Vec<Arc<Entry>>,
+    /// `heroes`' keys in the same order.
+    pub(super) keys: Vec<Key>,
+    /// Positions in `heroes`, by folded name and then id.
+    pub(super) by_name: Vec<u32>,
+    /// For each word id, the positions of the heroes holding it, ascending.
+    pub(super) postings: Vec<Vec<u32>>,
+    pub(super) dictionary: Arc<Dictionary>,
+}
+
+impl Snapshot {
+    /// See [`LiveRoll::page`].
+    pub fn page(&self, filter: &RollFilter, search: Option<&Search>, limit: usize) -> (Vec<RollRow>, Total) {
+        match search {
+            Some(search) => self.search_page(filter, search, limit),
+            None => (self.rows(filter, limit), self.count(filter)),
+        }
+    }
+
+    /// The positions within the filter's year, if it has one.
+    fn years(&self, filter: &RollFilter) -> Range<usize> {
+        let Some(year) = filter.year else {
+            return 0..self.keys.len();
+        };
+        let start = self.keys.partition_point(|k| k.end_of_watch.year() > year);
+        let end = self.keys.partition_point(|k| k.end_of_watch.year() >= year);
+        start..end
+    }
+
+    fn passes(&self, key: &Key, filter: &RollFilter) -> bool {
+        filter.service.is_none_or(|s| key.service == s)
+            && filter.country.is_none_or(|c| key.country == code(c.code()))
+            && filter.region.is_none_or(|r| key.region == code(r.code))
+            && filter.honored.is_none_or(|h| key.honored == h)
+            && filter.year.is_none_or(|y| key.end_of_watch.year() == y)
+    }
+
+    fn rows(&self, filter: &RollFilter, limit: usize) -> Vec<RollRow> {
+        let years = self.years(filter);
+        let row = |p: usize| self.heroes[p].row(0.0, 0);
+        match (&filter.sort, &filter.after) {
+            (Sort::Name, after) => {
+                let start = match after {
+                    Some(Cursor::Name(name, id)) => self.by_name.partition_point(|&p| {
+                        let e = &self.heroes[p as usize];
+                        (e.sort_name(), e.id) <= (name.as_str(), *id)
+                    }),
+                    _ => 0,
+                };
+                self.by_name[start..]
+                    .iter()
+                    .map(|&p| p as usize)
+                    .filter(|&p| self.passes(&self.keys[p], filter))
+                    .take(limit)
+                    .map(row)
+                    .collect()
+            }
+            (_, after) => {
+                let start = match after {
+                    Some(Cursor::EndOfWatch(date, id)) => {
+                        self.heroes.partition_point(|e| roll_order(e) >= (*date, *id))
+                    }
+                    _ => 0,
+                };
+                (start.max(years.start)..years.end)
+                    .filter(|&p| self.passes(&self.keys[p], filter))
+                    .take(limit)
+                    .map(row)
+                    .collect()
+            }
+        }
+    }
+
+    fn count(&self, filter: &RollFilter) -> Total {
+        if !filter.is_filtered() {
+            return Total::Exact(self.heroes.len() as i64);
+        }
+        let cap = COUNT_CAP as usize;
+        let counted = self
+            .years(filter)
+            .filter(|&p| self.passes(&self.keys[p], filter))
+            .take(cap + 1)
+            .count();
+        Total::capped(counted as i64, COUNT_CAP)
+    }
+
+    /// The word ids each condition accepts: one of a long word's spellings, or,
+    /// when only short words were typed, each of them. `None` when a condition
+    /// can match no hero.
+    fn conditions(&self, search: &Search) -> Option<Vec<Vec<u32>>> {
+        let id = |word: &String| self.dictionary.id(word);
+        let conditions: Vec<Vec<u32>> = if search.required().is_empty() {
+            search.typed().iter().map(|w| id(w).into_iter().collect()).collect()
+        } else {
+            search
+                .required()
+                .iter()
+                .map(|spellings| spellings.iter().filter_map(id).collect())
+                .collect()
+        };
+        if conditions.is_empty() || conditions.iter().any(Vec::is_empty) {
+            return None;
+        }
+        Some(conditions)
+    }
+
+    fn search_page(&self, filter: &RollFilter, search: &Search, limit: usize) -> (Vec<RollRow>, Total) {
+        let cap = (SEARCH_CAP as usize).max(limit) + 1;
+        let matches = match self.conditions(search) {
+            Some(conditions) => self.matches(filter, &conditions, cap),
+            None => Vec::new(),
+        };
+        let typed: Vec<u32> = search.typed().iter().filter_map(|w| self.dictionary.id(w)).collect();
+        let count = matches.len() as i64;
+        let mut scored: Vec<(f32, &Entry)> = matches
+            .iter()
+            .map(|&p| {
+                let entry = &*self.heroes[p as usize];
+                let score = typed.iter().filter(|w| entry.words.binary_search(w).is_ok()).count();
+                (score as f32, entry)
+            })
+            .collect();
+        // `matches` is in the roll's order already.
+        match filter.sort {
+            Sort::BestMatch => scored.sort_by(|a, b| b.0.total_cmp(&a.0)),
+            Sort::EndOfWatch => {}
+            Sort::Name => scored.sort_by(|a, b| (a.1.sort_name(), a.1.id).cmp(&(b.1.sort_name(), b.1.id))),
+        }
+        let rows = scored
+            .into_iter()
+            .filter(|(score, entry)| filter.after.as_ref().is_none_or(|after| is_after(after, *score, entry)))
+            .take(limit)
+            .map(|(score, entry)| entry.row(score, count))
+            .collect();
+        (rows, Total::capped(count, SEARCH_CAP))
+    }
+
+    /// Up to `cap` heroes meeting every condition and the filter, in the roll's
+    /// order: the heroes of the condition with the fewest are walked, newest
+    /// first, and the others checked on each.
+    fn matches(&self, filter: &RollFilter, conditions: &[Vec<u32>], cap: usize) -> Vec<u32> {
+        let size = |condition: &Vec<u32>| -> usize {
+            condition
+                .iter()
+                .map(|&w| self.postings.get(w as usize).map_or(0, Vec::len))
+                .sum()
+        };
+        let Some((walked, rest)) = conditions
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, c)| size(c))
+            .map(|(n, c)| (c, conditions.iter().enumerate().filter(move |(m, _)| *m != n)))
+        else {
+            return Vec::new();
+        };
+        let rest: Vec<&Vec<u32>> = rest.map(|(_, c)| c).collect();
+        let years = self.years(filter);
+        let lists: Vec<&[u32]> = walked
+            .iter()
+            .filter_map(|&w| self.postings.get(w as usize))
+            .map(|list| {
+                let from = list.partition_point(|&p| (p as usize) < years.start);
+                &list[from..]
+            })
+            .collect();
+        let mut found = Vec::new();
+        for p in merged(&lists) {
+            let position = p as usize;
+            if position >= years.end || found.len() == cap {
+                break;
+            }
+            let entry = &self.heroes[position];
+            if self.passes(&self.keys[position], filter) && rest.iter().all(|c| entry.has_any(c)) {
+                found.push(p);
+            }
+        }
+        found
+    }
+}
+
+/// Whether a row comes after the cursor in the cursor's order.
+fn is_after(cursor: &Cursor, score: f32, entry: &Entry) -> bool {
+    match cursor {
+        Cursor::BestMatch(after, date, id) => score < *after || (score == *after && roll_order(entry) < (*date, *id)),
+        Cursor::EndOfWatch(date, id) => roll_order(entry) < (*date, *id),
+        Cursor::Name(name, id) => (entry.sort_name(), entry.id) > (name.as_str(), *id),
+    }
+}
+
+/// The union of ascending lists, ascending, each value once.
+fn merged<'a>(lists: &'a [&'a [u32]]) -> impl Iterator<Item = u32> + 'a {
+    let mut at = vec![0usize; lists.len()];
+    let mut last = None;
+    std::iter::from_fn(move || {
+        loop {
+            let (n, value) = lists
+                .iter()
+                .enumerate()
+                .filter_map(|(n, list)| list.get(at[n]).map(|v| (n, *v)))
+                .min_by_key(|(_, v)| *v)?;
+            at[n] += 1;
+            if last != Some(value) {
+                last = Some(value);
+                return Some(value);
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merged;
+
+    #[test]
+    fn lists_merge_in_order_and_once() {
+        let a: &[u32] = &[1, 4, 9];
+        let b: &[u32] = &[2, 4, 10];
+        let c: &[u32] = &[];
+        let lists = [a, b, c];
+        assert_eq!(merged(&lists).collect::<Vec<_>>(), vec![1, 2, 4, 9, 10]);
+    }
+}
