@@ -73,12 +73,14 @@ impl PageCache {
         let entries = (!fresh.is_zero()).then(|| {
             Cache::builder()
                 .time_to_live(fresh * 3)
-                // Bounded by bytes held, not by count: 32 MiB of pages at most.
+                // Bounded by bytes held, not by count: 16 MiB of pages at most
+                // (some 600 hero pages, plain and compressed). A surge reads a
+                // few pages over and over; the roll's pages are quick uncached.
                 .weigher(|key: &String, value: &Arc<Cached>| {
                     let held = key.len() + value.plain.len() + value.gzip.as_ref().map_or(0, Bytes::len);
                     u32::try_from(held).unwrap_or(u32::MAX)
                 })
-                .max_capacity(32 * 1024 * 1024)
+                .max_capacity(16 * 1024 * 1024)
                 .build()
         });
         PageCache {

@@ -243,6 +243,7 @@ impl Master {
         }
         Snapshot {
             keys: heroes.iter().map(|e| e.key).collect(),
+            name_keys: by_name.iter().map(|&p| heroes[p as usize].key).collect(),
             heroes,
             by_name,
             postings,

@@ -18,6 +18,9 @@ pub struct Snapshot {
     pub(super) keys: Vec<Key>,
     /// Positions in `heroes`, by folded name and then id.
     pub(super) by_name: Vec<u32>,
+    /// Their keys in the same order, so a filter sorted by name scans memory
+    /// in a row rather than jumping about.
+    pub(super) name_keys: Vec<Key>,
     /// For each word id, the positions of the heroes holding it, ascending.
     pub(super) postings: Vec<Vec<u32>>,
     pub(super) dictionary: Arc<Dictionary>,
@@ -62,12 +65,10 @@ impl Snapshot {
                     }),
                     _ => 0,
                 };
-                self.by_name[start..]
-                    .iter()
-                    .map(|&p| p as usize)
-                    .filter(|&p| self.passes(&self.keys[p], filter))
+                (start..self.by_name.len())
+                    .filter(|&n| self.passes(&self.name_keys[n], filter))
                     .take(limit)
-                    .map(row)
+                    .map(|n| row(self.by_name[n] as usize))
                     .collect()
             }
             (_, after) => {
