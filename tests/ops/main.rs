@@ -1,8 +1,9 @@
 //! Operations, tested on the real binary started as child processes: several
 //! instances on one database, PostgreSQL restarting under load (in a private
 //! cluster), SIGKILL and SIGTERM, hostile input, limits under parallel requests,
-//! downloads held by slow readers, backup and restore, a read replica, and
-//! mail sent through the outbox while servers and the mail server fail.
+//! downloads held by slow readers, backup and restore, a read replica, the
+//! honor roll in memory on two instances, and mail sent through the outbox
+//! while servers and the mail server fail.
 
 // Shared with the application tests, which use parts these do not.
 #[allow(dead_code)]
@@ -18,6 +19,7 @@ mod imports;
 mod input;
 mod instances;
 mod limits;
+mod live_roll;
 mod mail;
 mod replica;
 mod searches;

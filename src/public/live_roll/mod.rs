@@ -29,6 +29,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use self::master::Master;
@@ -40,6 +41,10 @@ use super::search::{RollRow, Total};
 const CHANNEL: &str = "roll_changes";
 /// Changes arriving within this moment of the first are read together.
 const GATHER: Duration = Duration::from_millis(20);
+/// Snapshots are built at most this often: under a stream of writes (staff
+/// logging miles at a run) visitors see changes this much later, and the
+/// instance sorts the roll four times a second rather than fifty.
+const BETWEEN_SNAPSHOTS: Duration = Duration::from_millis(250);
 /// A burst of more changed heroes than this reads the whole roll again.
 const RELOAD_ABOVE: usize = 2_000;
 /// How long to wait before trying PostgreSQL again after a failed read.
@@ -175,13 +180,14 @@ async fn follow(
     synced: watch::Sender<u64>,
 ) {
     let mut pending = Pending::default();
+    let mut built_at = Instant::now();
     loop {
         if pending.is_empty() {
             let Some(first) = changes.recv().await else {
                 return;
             };
             pending.add(first);
-            let gathered = tokio::time::sleep(GATHER);
+            let gathered = tokio::time::sleep_until((Instant::now() + GATHER).max(built_at + BETWEEN_SNAPSHOTS));
             tokio::pin!(gathered);
             loop {
                 tokio::select! {
@@ -195,6 +201,14 @@ async fn follow(
         }
         while let Ok(change) = changes.try_recv() {
             pending.add(change);
+        }
+        if pending.heroes.is_empty() && !pending.reload {
+            // Only tokens: every change before them is in the snapshot already.
+            if let Some(token) = pending.token {
+                synced.send_replace(token);
+            }
+            pending = Pending::default();
+            continue;
         }
         let read = if pending.reload || pending.heroes.len() > RELOAD_ABOVE {
             Master::load(&pool).await.map(|fresh| master = fresh)
@@ -219,6 +233,7 @@ async fn follow(
         };
         master = kept;
         live.publish(snapshot);
+        built_at = Instant::now();
         if let Some(token) = pending.token {
             synced.send_replace(token);
         }
