@@ -49,10 +49,6 @@ impl Entry {
         self.field(4)
     }
 
-    pub(super) fn has_any(&self, words: &[u32]) -> bool {
-        words.iter().any(|w| self.words.binary_search(w).is_ok())
-    }
-
     pub(super) fn row(&self, score: f32, matches: i64) -> RollRow {
         RollRow {
             id: self.id,

@@ -155,43 +155,62 @@ impl Snapshot {
     /// order: the heroes of the condition with the fewest are walked, newest
     /// first, and the others checked on each.
     fn matches(&self, filter: &RollFilter, conditions: &[Vec<u32>], cap: usize) -> Vec<u32> {
-        let size = |condition: &Vec<u32>| -> usize {
+        let years = self.years(filter);
+        // Each condition's lists of positions, from the filter's first year on.
+        let lists = |condition: &Vec<u32>| -> Vec<&[u32]> {
             condition
                 .iter()
-                .map(|&w| self.postings.get(w as usize).map_or(0, Vec::len))
-                .sum()
+                .filter_map(|&w| self.postings.get(w as usize))
+                .map(|list| &list[list.partition_point(|&p| (p as usize) < years.start)..])
+                .collect()
         };
-        let Some((walked, rest)) = conditions
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, c)| size(c))
-            .map(|(n, c)| (c, conditions.iter().enumerate().filter(move |(m, _)| *m != n)))
-        else {
+        let mut conditions: Vec<Vec<&[u32]>> = conditions.iter().map(lists).collect();
+        conditions.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
+        let Some((walked, rest)) = conditions.split_first() else {
             return Vec::new();
         };
-        let rest: Vec<&Vec<u32>> = rest.map(|(_, c)| c).collect();
-        let years = self.years(filter);
-        let lists: Vec<&[u32]> = walked
-            .iter()
-            .filter_map(|&w| self.postings.get(w as usize))
-            .map(|list| {
-                let from = list.partition_point(|&p| (p as usize) < years.start);
-                &list[from..]
-            })
-            .collect();
+        // How far each list of the other conditions has been read.
+        let mut read: Vec<Vec<usize>> = rest.iter().map(|lists| vec![0; lists.len()]).collect();
         let mut found = Vec::new();
-        for p in merged(&lists) {
+        for p in merged(walked) {
             let position = p as usize;
             if position >= years.end || found.len() == cap {
                 break;
             }
-            let entry = &self.heroes[position];
-            if self.passes(&self.keys[position], filter) && rest.iter().all(|c| entry.has_any(c)) {
+            let held = rest
+                .iter()
+                .zip(read.iter_mut())
+                .all(|(lists, read)| holds_any(lists, read, p));
+            if held && self.passes(&self.keys[position], filter) {
                 found.push(p);
             }
         }
         found
     }
+}
+
+/// Whether one of the ascending `lists` holds `p`, reading each on from where
+/// `read` says (positions are asked in ascending order).
+fn holds_any(lists: &[&[u32]], read: &mut [usize], p: u32) -> bool {
+    let mut held = false;
+    for (list, at) in lists.iter().zip(read.iter_mut()) {
+        *at = first_from(list, *at, p);
+        held |= list.get(*at) == Some(&p);
+    }
+    held
+}
+
+/// The first index from `from` on whose value is not below `p`: steps that
+/// double, then a binary search, so skipping far costs little.
+fn first_from(list: &[u32], from: usize, p: u32) -> usize {
+    let mut step = 1;
+    let mut end = from;
+    while end < list.len() && list[end] < p {
+        end = from + step;
+        step *= 2;
+    }
+    let end = end.min(list.len());
+    from + list[from..end].partition_point(|&x| x < p)
 }
 
 /// Whether a row comes after the cursor in the cursor's order.
@@ -225,7 +244,19 @@ fn merged<'a>(lists: &'a [&'a [u32]]) -> impl Iterator<Item = u32> + 'a {
 
 #[cfg(test)]
 mod tests {
-    use super::merged;
+    use super::{first_from, merged};
+
+    #[test]
+    fn reading_on_finds_the_first_value_not_below() {
+        let list: &[u32] = &[2, 4, 4, 9, 15, 20, 31];
+        for from in 0..list.len() {
+            for p in 0..35 {
+                let expected = from + list[from..].iter().take_while(|&&x| x < p).count();
+                assert_eq!(first_from(list, from, p), expected, "from {from}, p {p}");
+            }
+        }
+        assert_eq!(first_from(&[], 0, 3), 0);
+    }
 
     #[test]
     fn lists_merge_in_order_and_once() {
