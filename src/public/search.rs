@@ -1,4 +1,7 @@
 //! Reading the honor roll at a cost that does not grow with what is typed.
+//! This is how signed-in people read it (and everyone, with `ROLL_IN_MEMORY`
+//! off); visitors get the very same pages from the roll in memory
+//! (`public::live_roll`).
 //!
 //! A search is two short queries on one connection (three when a page past
 //! the last one comes back empty and the matches are counted apart). First
