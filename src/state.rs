@@ -67,6 +67,12 @@ impl AppState {
         self
     }
 
+    /// The turns a search waits for: the roll in memory's when it answers
+    /// (bounding CPU), otherwise the database's (bounding connections).
+    pub fn search_turns(&self) -> &Arc<Semaphore> {
+        self.live.as_ref().map_or(&self.searches, |live| live.search_turns())
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

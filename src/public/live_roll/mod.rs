@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -60,6 +60,8 @@ pub struct LiveRoll {
     next_token: AtomicU64,
     /// The newest token whose changes are in the snapshot.
     synced: watch::Receiver<u64>,
+    /// Turns to search: see [`LiveRoll::search_turns`].
+    search_turns: Arc<Semaphore>,
 }
 
 impl LiveRoll {
@@ -77,11 +79,21 @@ impl LiveRoll {
             instance: Uuid::new_v4(),
             next_token: AtomicU64::new(1),
             synced,
+            search_turns: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |cores| (cores.get() / 2).max(1)),
+            )),
         });
         let (changes_tx, changes) = mpsc::unbounded_channel();
         tokio::spawn(listen(listener, live.instance, changes_tx));
         tokio::spawn(follow(live.clone(), master, pool, changes, synced_tx));
         Ok(live)
+    }
+
+    /// A search here is CPU work with nothing to wait for, so it would never
+    /// yield: at most half the cores search (and render the page) at once, and
+    /// a flood of searches leaves the others to the pages that read PostgreSQL.
+    pub fn search_turns(&self) -> &Arc<Semaphore> {
+        &self.search_turns
     }
 
     /// The roll as it stands now; a page reads one snapshot throughout.
