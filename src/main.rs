@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-/// mimalloc hands the password hasher's 19 MiB work areas back to the system
+/// mimalloc hands the password hasher's work areas (7 MiB) back to the system
 /// after each sign-in; the system allocator kept them, and a burst of sign-ins
 /// left the server holding hundreds of megabytes.
 #[global_allocator]
