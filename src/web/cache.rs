@@ -56,6 +56,24 @@ struct Cached {
     refreshing: AtomicBool,
 }
 
+/// What the cache's own bookkeeping and a header's map entry cost, roughly,
+/// beyond the bytes they hold.
+const ENTRY_OVERHEAD: usize = 512;
+const HEADER_OVERHEAD: usize = 64;
+
+impl Cached {
+    /// The memory an entry holds: its bodies (kept at their exact size), its
+    /// headers and key, and the bookkeeping around them.
+    fn held(&self, key: &str) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD)
+            .sum();
+        ENTRY_OVERHEAD + key.len() + headers + self.plain.len() + self.gzip.as_ref().map_or(0, Bytes::len)
+    }
+}
+
 /// A response that may not be kept: an error page, one setting a cookie, or a
 /// body too large. The first waiter takes it; others render their own.
 type Passed = Arc<Mutex<Option<Response>>>;
@@ -74,12 +92,9 @@ impl PageCache {
             Cache::builder()
                 .time_to_live(fresh * 3)
                 // Bounded by bytes held, not by count: 16 MiB of pages at most
-                // (some 600 hero pages, plain and compressed). A surge reads a
+                // (some 1,500 hero pages, plain and compressed). A surge reads a
                 // few pages over and over; the roll's pages are quick uncached.
-                .weigher(|key: &String, value: &Arc<Cached>| {
-                    let held = key.len() + value.plain.len() + value.gzip.as_ref().map_or(0, Bytes::len);
-                    u32::try_from(held).unwrap_or(u32::MAX)
-                })
+                .weigher(|key: &String, value: &Arc<Cached>| u32::try_from(value.held(key)).unwrap_or(u32::MAX))
                 .max_capacity(16 * 1024 * 1024)
                 .build()
         });
@@ -137,7 +152,8 @@ fn compressible(headers: &HeaderMap, body: &Bytes) -> bool {
 fn gzip(body: &Bytes) -> Option<Bytes> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::default());
     encoder.write_all(body).ok()?;
-    encoder.finish().ok().map(Bytes::from)
+    // Shrunk to its length: the cache weighs what it holds by length.
+    encoder.finish().ok().map(|gzip| Bytes::from(gzip.into_boxed_slice()))
 }
 
 /// The body read whole, or, past `MAX_BODY`, what was read followed by the rest.
@@ -211,6 +227,9 @@ async fn render(next: Next, request: Request) -> Result<Arc<Cached>, Passed> {
             .headers
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=5"));
     }
+    // A copy at its exact size: the rendered body's buffer may be larger than
+    // the page, and the cache weighs what it holds by length.
+    let body = Bytes::copy_from_slice(&body);
     let digest = Sha256::digest(&body);
     let gzip = compressible(&parts.headers, &body).then(|| gzip(&body)).flatten();
     Ok(Arc::new(Cached {
