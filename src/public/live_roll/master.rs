@@ -93,6 +93,16 @@ pub(super) struct Master {
     words: Vec<Box<str>>,
     /// The last snapshot's dictionary, kept while no word is added.
     dictionary: Option<Arc<Dictionary>>,
+    /// The last snapshot's name order and word lists, kept while no hero
+    /// comes or goes or changes end of watch, name or words: a mile logged
+    /// (a hero honored) then costs a new snapshot only its keys.
+    shape: Option<Shape>,
+}
+
+#[derive(Clone)]
+struct Shape {
+    by_name: Arc<[u32]>,
+    postings: Arc<[Vec<u32>]>,
 }
 
 struct RollRecord {
@@ -120,6 +130,7 @@ impl Master {
             ids: HashMap::new(),
             words: Vec::new(),
             dictionary: None,
+            shape: None,
         };
         let words = sqlx::query_scalar!("select word from search_words order by word collate \"C\"")
             .fetch_all(pool)
@@ -156,8 +167,11 @@ impl Master {
         )
         .fetch_all(pool)
         .await?;
-        for id in &ids {
-            self.heroes.remove(id);
+        let kept: HashSet<Uuid> = records.iter().map(|r| r.id).collect();
+        for id in ids.iter().filter(|id| !kept.contains(id)) {
+            if self.heroes.remove(id).is_some() {
+                self.shape = None;
+            }
         }
         for record in records {
             self.keep(record);
@@ -194,6 +208,14 @@ impl Master {
             years_of_service: r.years_of_service,
             words: words.into_boxed_slice(),
         };
+        let moved = self.heroes.get(&r.id).is_none_or(|old| {
+            old.key.end_of_watch != entry.key.end_of_watch
+                || old.sort_name() != entry.sort_name()
+                || old.words != entry.words
+        });
+        if moved {
+            self.shape = None;
+        }
         self.heroes.insert(r.id, Arc::new(entry));
     }
 
@@ -213,13 +235,32 @@ impl Master {
     pub(super) fn snapshot(&mut self) -> Snapshot {
         let mut heroes: Vec<Arc<Entry>> = self.heroes.values().cloned().collect();
         heroes.sort_unstable_by_key(|e| std::cmp::Reverse(roll_order(e)));
+        let shape = match &self.shape {
+            Some(shape) => shape.clone(),
+            None => self.shape.insert(Master::shape(&heroes, self.words.len())).clone(),
+        };
+        Snapshot {
+            keys: heroes.iter().map(|e| e.key).collect(),
+            name_keys: shape.by_name.iter().map(|&p| heroes[p as usize].key).collect(),
+            heroes,
+            by_name: shape.by_name,
+            postings: shape.postings,
+            dictionary: self
+                .dictionary
+                .get_or_insert_with(|| Arc::new(Dictionary::new(self.words.clone())))
+                .clone(),
+        }
+    }
+
+    /// The heroes' order by name and each word's heroes, for `heroes` in the roll's order.
+    fn shape(heroes: &[Arc<Entry>], words: usize) -> Shape {
         let mut by_name: Vec<u32> = (0..heroes.len()).filter_map(|p| u32::try_from(p).ok()).collect();
         by_name.sort_unstable_by(|&a, &b| {
             let (a, b) = (&heroes[a as usize], &heroes[b as usize]);
             (a.sort_name(), a.id).cmp(&(b.sort_name(), b.id))
         });
-        let mut sizes = vec![0usize; self.words.len()];
-        for entry in &heroes {
+        let mut sizes = vec![0usize; words];
+        for entry in heroes {
             for &word in &entry.words {
                 if let Some(size) = sizes.get_mut(word as usize) {
                     *size += 1;
@@ -237,16 +278,9 @@ impl Master {
                 }
             }
         }
-        Snapshot {
-            keys: heroes.iter().map(|e| e.key).collect(),
-            name_keys: by_name.iter().map(|&p| heroes[p as usize].key).collect(),
-            heroes,
-            by_name,
-            postings,
-            dictionary: self
-                .dictionary
-                .get_or_insert_with(|| Arc::new(Dictionary::new(self.words.clone())))
-                .clone(),
+        Shape {
+            by_name: by_name.into(),
+            postings: postings.into(),
         }
     }
 }

@@ -17,12 +17,12 @@ pub struct Snapshot {
     /// `heroes`' keys in the same order.
     pub(super) keys: Vec<Key>,
     /// Positions in `heroes`, by folded name and then id.
-    pub(super) by_name: Vec<u32>,
+    pub(super) by_name: Arc<[u32]>,
     /// Their keys in the same order, so a filter sorted by name scans memory
     /// in a row rather than jumping about.
     pub(super) name_keys: Vec<Key>,
     /// For each word id, the positions of the heroes holding it, ascending.
-    pub(super) postings: Vec<Vec<u32>>,
+    pub(super) postings: Arc<[Vec<u32>]>,
     pub(super) dictionary: Arc<Dictionary>,
 }
 
