@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use std::sync::Arc;
 use uuid::Uuid;
 
-use super::snapshot::Snapshot;
+use super::snapshot::{Packed, Snapshot};
 use super::words::Dictionary;
 use crate::heroes::model::{Cause, Service};
 use crate::public::search::RollRow;
@@ -240,8 +240,12 @@ impl Master {
             None => self.shape.insert(Master::shape(&heroes, self.words.len())).clone(),
         };
         Snapshot {
-            keys: heroes.iter().map(|e| e.key).collect(),
-            name_keys: shape.by_name.iter().map(|&p| heroes[p as usize].key).collect(),
+            keys: heroes.iter().map(|e| Packed::of(&e.key)).collect(),
+            name_keys: shape
+                .by_name
+                .iter()
+                .map(|&p| Packed::of(&heroes[p as usize].key))
+                .collect(),
             heroes,
             by_name: shape.by_name,
             postings: shape.postings,

@@ -7,6 +7,7 @@ use chrono::Datelike;
 
 use super::master::{Entry, Key, code, roll_order};
 use super::words::Dictionary;
+use crate::heroes::model::Service;
 use crate::public::roll_filter::{Cursor, RollFilter, Sort};
 use crate::public::search::{COUNT_CAP, RollRow, SEARCH_CAP, Search, Total};
 
@@ -15,12 +16,12 @@ pub struct Snapshot {
     /// Newest end of watch first, then id descending.
     pub(super) heroes: Vec<Arc<Entry>>,
     /// `heroes`' keys in the same order.
-    pub(super) keys: Vec<Key>,
+    pub(super) keys: Vec<Packed>,
     /// Positions in `heroes`, by folded name and then id.
     pub(super) by_name: Arc<[u32]>,
     /// Their keys in the same order, so a filter sorted by name scans memory
     /// in a row rather than jumping about.
-    pub(super) name_keys: Vec<Key>,
+    pub(super) name_keys: Vec<Packed>,
     /// For each word id, the positions of the heroes holding it, ascending.
     pub(super) postings: Arc<[Vec<u32>]>,
     pub(super) dictionary: Arc<Dictionary>,
@@ -40,21 +41,15 @@ impl Snapshot {
         let Some(year) = filter.year else {
             return 0..self.keys.len();
         };
-        let start = self.keys.partition_point(|k| k.end_of_watch.year() > year);
-        let end = self.keys.partition_point(|k| k.end_of_watch.year() >= year);
+        let year = year_bits(year);
+        let start = self.keys.partition_point(|k| k.year() > year);
+        let end = self.keys.partition_point(|k| k.year() >= year);
         start..end
-    }
-
-    fn passes(&self, key: &Key, filter: &RollFilter) -> bool {
-        filter.service.is_none_or(|s| key.service == s)
-            && filter.country.is_none_or(|c| key.country == code(c.code()))
-            && filter.region.is_none_or(|r| key.region == code(r.code))
-            && filter.honored.is_none_or(|h| key.honored == h)
-            && filter.year.is_none_or(|y| key.end_of_watch.year() == y)
     }
 
     fn rows(&self, filter: &RollFilter, limit: usize) -> Vec<RollRow> {
         let years = self.years(filter);
+        let want = Want::of(filter);
         let row = |p: usize| self.heroes[p].row(0.0, 0);
         match (&filter.sort, &filter.after) {
             (Sort::Name, after) => {
@@ -66,7 +61,7 @@ impl Snapshot {
                     _ => 0,
                 };
                 (start..self.by_name.len())
-                    .filter(|&n| self.passes(&self.name_keys[n], filter))
+                    .filter(|&n| want.admits(self.name_keys[n]))
                     .take(limit)
                     .map(|n| row(self.by_name[n] as usize))
                     .collect()
@@ -79,7 +74,7 @@ impl Snapshot {
                     _ => 0,
                 };
                 (start.max(years.start)..years.end)
-                    .filter(|&p| self.passes(&self.keys[p], filter))
+                    .filter(|&p| want.admits(self.keys[p]))
                     .take(limit)
                     .map(row)
                     .collect()
@@ -92,9 +87,10 @@ impl Snapshot {
             return Total::Exact(self.heroes.len() as i64);
         }
         let cap = COUNT_CAP as usize;
+        let want = Want::of(filter);
         let counted = self
             .years(filter)
-            .filter(|&p| self.passes(&self.keys[p], filter))
+            .filter(|&p| want.admits(self.keys[p]))
             .take(cap + 1)
             .count();
         Total::capped(counted as i64, COUNT_CAP)
@@ -156,6 +152,7 @@ impl Snapshot {
     /// first, and the others checked on each.
     fn matches(&self, filter: &RollFilter, conditions: &[Vec<u32>], cap: usize) -> Vec<u32> {
         let years = self.years(filter);
+        let want = Want::of(filter);
         // Each condition's lists of positions, from the filter's first year on.
         let lists = |condition: &Vec<u32>| -> Vec<&[u32]> {
             condition
@@ -181,11 +178,83 @@ impl Snapshot {
                 .iter()
                 .zip(read.iter_mut())
                 .all(|(lists, read)| holds_any(lists, read, p));
-            if held && self.passes(&self.keys[position], filter) {
+            if held && want.admits(self.keys[position]) {
                 found.push(p);
             }
         }
         found
+    }
+}
+
+/// A hero's filter fields in one word (year, region, country, service,
+/// honored), so a filter tests each hero with one mask and one comparison.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Packed(u64);
+
+const REGION: u32 = 16;
+const COUNTRY: u32 = 32;
+const SERVICE: u32 = 48;
+const HONORED: u32 = 56;
+
+impl Packed {
+    pub(super) fn of(key: &Key) -> Packed {
+        Packed(
+            year_bits(key.end_of_watch.year())
+                | u64::from(u16::from_be_bytes(key.region)) << REGION
+                | u64::from(u16::from_be_bytes(key.country)) << COUNTRY
+                | service_bits(key.service) << SERVICE
+                | u64::from(key.honored) << HONORED,
+        )
+    }
+
+    fn year(self) -> u64 {
+        self.0 & 0xFFFF
+    }
+}
+
+/// A year in 16 bits, in the same order (an end of watch is never more than
+/// 32,000 years from year 0; the database checks its range).
+fn year_bits(year: i32) -> u64 {
+    u64::try_from((i64::from(year) + 0x8000).clamp(0, 0xFFFF)).unwrap_or(0)
+}
+
+fn service_bits(service: Service) -> u64 {
+    u64::from(service as u8)
+}
+
+/// The bits a filter asks about, and what they must be.
+struct Want {
+    mask: u64,
+    value: u64,
+}
+
+impl Want {
+    fn of(filter: &RollFilter) -> Want {
+        let mut want = Want { mask: 0, value: 0 };
+        let mut ask = |value: Option<u64>, width: u64, shift: u32| {
+            if let Some(value) = value {
+                want.mask |= width << shift;
+                want.value |= value << shift;
+            }
+        };
+        ask(filter.year.map(year_bits), 0xFFFF, 0);
+        ask(
+            filter.region.map(|r| u64::from(u16::from_be_bytes(code(r.code)))),
+            0xFFFF,
+            REGION,
+        );
+        ask(
+            filter.country.map(|c| u64::from(u16::from_be_bytes(code(c.code())))),
+            0xFFFF,
+            COUNTRY,
+        );
+        ask(filter.service.map(service_bits), 0xFF, SERVICE);
+        ask(filter.honored.map(u64::from), 1, HONORED);
+        want
+    }
+
+    fn admits(&self, key: Packed) -> bool {
+        key.0 & self.mask == self.value
     }
 }
 
@@ -244,7 +313,65 @@ fn merged<'a>(lists: &'a [&'a [u32]]) -> impl Iterator<Item = u32> + 'a {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_from, merged};
+    use super::{Packed, Want, first_from, merged, year_bits};
+    use crate::heroes::model::Service;
+    use crate::public::live_roll::master::Key;
+    use crate::public::roll_filter::{RollFilter, RollQuery};
+
+    #[test]
+    fn packed_years_keep_their_order() {
+        let years = [-40_000, -1, 0, 1, 1791, 1999, 2000, 2026, 40_000];
+        for pair in years.windows(2) {
+            assert!(year_bits(pair[0]) <= year_bits(pair[1]), "{pair:?}");
+        }
+        assert!(year_bits(1999) < year_bits(2000));
+    }
+
+    #[test]
+    fn a_filter_admits_exactly_the_heroes_it_asks_for() {
+        let key = |year: i32, service: Service, country: &[u8; 2], region: &[u8; 2], honored: bool| {
+            Packed::of(&Key {
+                end_of_watch: chrono::NaiveDate::from_ymd_opt(year, 6, 1).unwrap_or_default(),
+                service,
+                country: *country,
+                region: *region,
+                honored,
+            })
+        };
+        let hero = key(2019, Service::Fire, b"US", b"TX", true);
+        let filter = |query: &str| {
+            let mut typed = RollQuery::default();
+            for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+                let field = match name.as_ref() {
+                    "service" => &mut typed.service,
+                    "country" => &mut typed.country,
+                    "state" => &mut typed.state,
+                    "year" => &mut typed.year,
+                    _ => &mut typed.status,
+                };
+                *field = value.into_owned();
+            }
+            RollFilter::parse(&typed, 2026).expect("a filter that makes sense")
+        };
+        for (query, admitted) in [
+            ("", true),
+            ("service=fire", true),
+            ("service=police", false),
+            ("country=US", true),
+            ("country=CA", false),
+            ("country=US&state=TX", true),
+            ("country=US&state=OK", false),
+            ("year=2019", true),
+            ("year=2018", false),
+            ("status=honored", true),
+            ("status=waiting", false),
+            ("service=fire&country=US&state=TX&year=2019&status=honored", true),
+            ("service=fire&country=US&state=TX&year=2019&status=waiting", false),
+        ] {
+            assert_eq!(Want::of(&filter(query)).admits(hero), admitted, "{query}");
+        }
+        assert!(!Want::of(&filter("status=honored")).admits(key(2019, Service::Fire, b"US", b"TX", false)));
+    }
 
     #[test]
     fn reading_on_finds_the_first_value_not_below() {
