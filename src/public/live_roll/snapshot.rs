@@ -122,27 +122,52 @@ impl Snapshot {
             Some(conditions) => self.matches(filter, &conditions, cap),
             None => Vec::new(),
         };
-        let typed: Vec<u32> = search.typed().iter().filter_map(|w| self.dictionary.id(w)).collect();
         let count = matches.len() as i64;
-        let mut scored: Vec<(f32, &Entry)> = matches
+        // Each match's score is how many typed words it holds, read off the
+        // words' lists (in the roll's order, as the matches are) rather than
+        // from each hero's own words: no jump to each matched hero.
+        let typed: Vec<&[u32]> = search
+            .typed()
             .iter()
-            .map(|&p| {
-                let entry = &*self.heroes[p as usize];
-                let score = typed.iter().filter(|w| entry.words.binary_search(w).is_ok()).count();
-                (score as f32, entry)
+            .map(|w| {
+                self.dictionary
+                    .id(w)
+                    .and_then(|w| self.postings.get(w as usize))
+                    .map_or(&[][..], |l| &l[..])
             })
             .collect();
+        let mut read = vec![0; typed.len()];
+        let mut scored: Vec<(f32, u32)> = matches
+            .iter()
+            .map(|&p| {
+                let mut held = 0usize;
+                for (list, at) in typed.iter().zip(read.iter_mut()) {
+                    *at = first_from(list, *at, p);
+                    held += usize::from(list.get(*at) == Some(&p));
+                }
+                (held as f32, p)
+            })
+            .collect();
+        let entry = |p: u32| &*self.heroes[p as usize];
         // `matches` is in the roll's order already.
         match filter.sort {
             Sort::BestMatch => scored.sort_by(|a, b| b.0.total_cmp(&a.0)),
             Sort::EndOfWatch => {}
-            Sort::Name => scored.sort_by(|a, b| (a.1.sort_name(), a.1.id).cmp(&(b.1.sort_name(), b.1.id))),
+            Sort::Name => scored.sort_by(|a, b| {
+                let (a, b) = (entry(a.1), entry(b.1));
+                (a.sort_name(), a.id).cmp(&(b.sort_name(), b.id))
+            }),
         }
         let rows = scored
             .into_iter()
-            .filter(|(score, entry)| filter.after.as_ref().is_none_or(|after| is_after(after, *score, entry)))
+            .filter(|&(score, p)| {
+                filter
+                    .after
+                    .as_ref()
+                    .is_none_or(|after| is_after(after, score, entry(p)))
+            })
             .take(limit)
-            .map(|(score, entry)| entry.row(score, count))
+            .map(|(score, p)| entry(p).row(score, count))
             .collect();
         (rows, Total::capped(count, SEARCH_CAP))
     }
