@@ -103,6 +103,7 @@ pub(super) struct Master {
 struct Shape {
     by_name: Arc<[u32]>,
     postings: Arc<[Vec<u32>]>,
+    bitmaps: Arc<[Option<Box<[u64]>>]>,
 }
 
 struct RollRecord {
@@ -249,6 +250,7 @@ impl Master {
             heroes,
             by_name: shape.by_name,
             postings: shape.postings,
+            bitmaps: shape.bitmaps,
             dictionary: self
                 .dictionary
                 .get_or_insert_with(|| Arc::new(Dictionary::new(self.words.clone())))
@@ -282,9 +284,28 @@ impl Master {
                 }
             }
         }
+        // A common word's heroes also as one bit per hero: no bigger than its
+        // list once one hero in 64 holds it, and two common words' heroes are
+        // then intersected 64 at a time.
+        let chunks = heroes.len().div_ceil(64);
+        let bitmaps: Vec<Option<Box<[u64]>>> = postings
+            .iter()
+            .map(|list| {
+                (!list.is_empty() && list.len() * 64 >= heroes.len()).then(|| {
+                    let mut map = vec![0u64; chunks];
+                    for &p in list {
+                        if let Some(bits) = map.get_mut(p as usize / 64) {
+                            *bits |= 1 << (p % 64);
+                        }
+                    }
+                    map.into_boxed_slice()
+                })
+            })
+            .collect();
         Shape {
             by_name: by_name.into(),
             postings: postings.into(),
+            bitmaps: bitmaps.into(),
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct Snapshot {
     pub(super) name_keys: Vec<Packed>,
     /// For each word id, the positions of the heroes holding it, ascending.
     pub(super) postings: Arc<[Vec<u32>]>,
+    /// For each common word id (held by one hero in 64 or more), the same
+    /// positions as bits: bit `p % 64` of word `p / 64`.
+    pub(super) bitmaps: Arc<[Option<Box<[u64]>>]>,
     pub(super) dictionary: Arc<Dictionary>,
 }
 
@@ -178,6 +181,9 @@ impl Snapshot {
     fn matches(&self, filter: &RollFilter, conditions: &[Vec<u32>], cap: usize) -> Vec<u32> {
         let years = self.years(filter);
         let want = Want::of(filter);
+        if let Some(found) = self.matches_by_bits(&want, &years, conditions, cap) {
+            return found;
+        }
         // Each condition's lists of positions, from the filter's first year on.
         let lists = |condition: &Vec<u32>| -> Vec<&[u32]> {
             condition
@@ -285,6 +291,52 @@ impl Want {
 
     fn admits(&self, key: Packed) -> bool {
         key.0 & self.mask == self.value
+    }
+}
+
+impl Snapshot {
+    /// [`Snapshot::matches`] when every word of every condition is common:
+    /// 64 heroes at a time, each condition's words' bits together, then the
+    /// conditions' bits in common. `None` when a word has no bits.
+    fn matches_by_bits(
+        &self,
+        want: &Want,
+        years: &Range<usize>,
+        conditions: &[Vec<u32>],
+        cap: usize,
+    ) -> Option<Vec<u32>> {
+        let maps = conditions
+            .iter()
+            .map(|condition| {
+                condition
+                    .iter()
+                    .map(|&w| self.bitmaps.get(w as usize)?.as_deref())
+                    .collect::<Option<Vec<&[u64]>>>()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let mut found = Vec::new();
+        // The chunks holding the filter's year; a hero of another year in
+        // the first or last fails the filter's own check of the year.
+        for chunk in years.start / 64..years.end.div_ceil(64) {
+            let mut bits = u64::MAX;
+            for condition in &maps {
+                bits &= condition
+                    .iter()
+                    .fold(0, |any, map| any | map.get(chunk).copied().unwrap_or(0));
+            }
+            let start = chunk * 64;
+            while bits != 0 {
+                let position = start + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if want.asks_nothing() || want.admits(self.keys[position]) {
+                    found.push(u32::try_from(position).ok()?);
+                    if found.len() == cap {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        Some(found)
     }
 }
 
