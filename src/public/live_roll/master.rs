@@ -93,7 +93,7 @@ pub(super) struct Master {
     words: Vec<Box<str>>,
     /// The last snapshot's dictionary, kept while no word is added.
     dictionary: Option<Arc<Dictionary>>,
-    /// The last snapshot's name order and word lists, kept while no hero
+    /// The last snapshot's name order, word lists and bits, kept while no hero
     /// comes or goes or changes end of watch, name or words: a mile logged
     /// (a hero honored) then costs a new snapshot only its keys.
     shape: Option<Shape>,

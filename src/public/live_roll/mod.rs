@@ -15,7 +15,9 @@
 //! first, then id descending, as PostgreSQL orders `uuid`), their names'
 //! order (byte order, which is the collation of `heroes.sort_name`), and each
 //! search word's heroes in the roll's order, so a search walks the heroes of
-//! its rarest word, newest first, and stops at its cap as PostgreSQL does.
+//! its rarest word, newest first, and stops at its cap as PostgreSQL does (a
+//! common word's heroes are also kept as bits, and a search of common words
+//! intersects them 64 heroes at a time).
 
 mod master;
 mod snapshot;
