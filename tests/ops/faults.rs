@@ -11,8 +11,8 @@ use tokio::net::TcpStream;
 use uuid::Uuid;
 
 use crate::support::{
-    Cluster, Database, Server, connect, create_heroes, create_runner, create_user, exchange, form_body, get, mile_form,
-    mile_numbers, post_form, read_response, request_bytes, sign_in,
+    Cluster, Database, Server, connect, create_heroes, create_runner, create_user, exchange, form_body, get, hero_name,
+    mile_form, mile_numbers, post_form, read_response, request_bytes, sign_in,
 };
 
 struct Sample {
@@ -166,11 +166,7 @@ async fn while_postgresql_restarts_pages_say_back_in_a_moment_the_roll_answers_a
     // The roll in memory listens again: a hero confirmed after the restart reaches it.
     let pool = connect(&url).await;
     let hero = create_heroes(&pool, 1).await[0];
-    let name: String = sqlx::query_scalar("select full_name from heroes where id = $1")
-        .bind(hero)
-        .fetch_one(&pool)
-        .await
-        .expect("the new hero");
+    let name = hero_name(&pool, hero).await;
     pool.close().await;
     let started = Instant::now();
     while !get(server.addr, "/honor-roll", None).await.body.contains(&name) {

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{
-    Database, Server, connect, create_heroes, create_runner, create_user, get, mile_form, post_form, sign_in,
+    Database, Server, connect, create_heroes, create_runner, create_user, get, hero_name, mile_form, post_form, sign_in,
 };
 
 /// Waits until a visitor's `path` on `server` does (or does not) show `text`.
@@ -37,11 +37,7 @@ async fn a_change_through_one_instance_reaches_the_roll_in_memory_of_both() {
 
     // Confirmed in the database (an import does so): found on both.
     let hero = create_heroes(&pool, 1).await[0];
-    let name: String = sqlx::query_scalar("select full_name from heroes where id = $1")
-        .bind(hero)
-        .fetch_one(&pool)
-        .await
-        .expect("the hero");
+    let name = hero_name(&pool, hero).await;
     let search = format!("/honor-roll?q={}", name.replace(' ', "+"));
     // The link to the hero's page (the search box shows the name typed).
     let link = format!("href=\"/heroes/{hero}\"");

@@ -6,9 +6,7 @@
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
-
-use crate::support::{BIN, Cluster, Server, connect, create_heroes, create_user, get, sign_in};
+use crate::support::{BIN, Cluster, Server, connect, create_heroes, create_user, get, hero_name, sign_in};
 
 /// Asks `path` until its answer is `status` and contains `text`, for at most `within`.
 async fn eventually(server: &Server, path: &str, cookie: Option<&str>, status: u16, text: &str, within: Duration) {
@@ -39,14 +37,6 @@ fn check(database_url: &str, read_url: &str) -> Output {
         .env("UPLOADS_DIR", std::env::temp_dir())
         .output()
         .expect("run honor-mile check")
-}
-
-async fn hero_name(pool: &sqlx::PgPool, id: Uuid) -> String {
-    sqlx::query_scalar("select full_name from heroes where id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .expect("the hero's name")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -151,6 +151,15 @@ pub async fn create_heroes(pool: &PgPool, count: i32) -> Vec<Uuid> {
     .expect("insert heroes")
 }
 
+/// A hero's full name, as pages show it.
+pub async fn hero_name(pool: &PgPool, id: Uuid) -> String {
+    sqlx::query_scalar("select full_name from heroes where id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .expect("the hero's name")
+}
+
 /// The mile form as a phone at the track posts it.
 pub fn mile_form(hero: Uuid, runner: Uuid) -> Vec<(&'static str, String)> {
     vec![
