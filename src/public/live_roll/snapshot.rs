@@ -64,7 +64,7 @@ impl Snapshot {
                     _ => 0,
                 };
                 (start..self.by_name.len())
-                    .filter(|&n| want.admits(self.name_keys[n]))
+                    .filter(|&n| want.admits_at(&self.name_keys, n))
                     .take(limit)
                     .map(|n| row(self.by_name[n] as usize))
                     .collect()
@@ -77,7 +77,7 @@ impl Snapshot {
                     _ => 0,
                 };
                 (start.max(years.start)..years.end)
-                    .filter(|&p| want.admits(self.keys[p]))
+                    .filter(|&p| want.admits_at(&self.keys, p))
                     .take(limit)
                     .map(row)
                     .collect()
@@ -93,7 +93,7 @@ impl Snapshot {
         let want = Want::of(filter);
         let counted = self
             .years(filter)
-            .filter(|&p| want.admits(self.keys[p]))
+            .filter(|&p| want.admits_at(&self.keys, p))
             .take(cap + 1)
             .count();
         Total::capped(counted as i64, COUNT_CAP)
@@ -209,92 +209,13 @@ impl Snapshot {
                 .iter()
                 .zip(read.iter_mut())
                 .all(|(lists, read)| holds_any(lists, read, p));
-            // Without a filter, no hero's keys need reading (a jump in memory each).
-            if held && (want.asks_nothing() || want.admits(self.keys[position])) {
+            if held && want.admits_at(&self.keys, position) {
                 found.push(p);
             }
         }
         found
     }
-}
 
-/// A hero's filter fields in one word (year, region, country, service,
-/// honored), so a filter tests each hero with one mask and one comparison.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Packed(u64);
-
-const REGION: u32 = 16;
-const COUNTRY: u32 = 32;
-const SERVICE: u32 = 48;
-const HONORED: u32 = 56;
-
-impl Packed {
-    pub(super) fn of(key: &Key) -> Packed {
-        Packed(
-            year_bits(key.end_of_watch.year())
-                | u64::from(u16::from_be_bytes(key.region)) << REGION
-                | u64::from(u16::from_be_bytes(key.country)) << COUNTRY
-                | service_bits(key.service) << SERVICE
-                | u64::from(key.honored) << HONORED,
-        )
-    }
-
-    fn year(self) -> u64 {
-        self.0 & 0xFFFF
-    }
-}
-
-/// A year in 16 bits, in the same order (an end of watch is never more than
-/// 32,000 years from year 0; the database checks its range).
-fn year_bits(year: i32) -> u64 {
-    u64::try_from((i64::from(year) + 0x8000).clamp(0, 0xFFFF)).unwrap_or(0)
-}
-
-fn service_bits(service: Service) -> u64 {
-    u64::from(service as u8)
-}
-
-/// The bits a filter asks about, and what they must be.
-struct Want {
-    mask: u64,
-    value: u64,
-}
-
-impl Want {
-    fn of(filter: &RollFilter) -> Want {
-        let mut want = Want { mask: 0, value: 0 };
-        let mut ask = |value: Option<u64>, width: u64, shift: u32| {
-            if let Some(value) = value {
-                want.mask |= width << shift;
-                want.value |= value << shift;
-            }
-        };
-        ask(filter.year.map(year_bits), 0xFFFF, 0);
-        ask(
-            filter.region.map(|r| u64::from(u16::from_be_bytes(code(r.code)))),
-            0xFFFF,
-            REGION,
-        );
-        ask(
-            filter.country.map(|c| u64::from(u16::from_be_bytes(code(c.code())))),
-            0xFFFF,
-            COUNTRY,
-        );
-        ask(filter.service.map(service_bits), 0xFF, SERVICE);
-        ask(filter.honored.map(u64::from), 1, HONORED);
-        want
-    }
-
-    fn asks_nothing(&self) -> bool {
-        self.mask == 0
-    }
-
-    fn admits(&self, key: Packed) -> bool {
-        key.0 & self.mask == self.value
-    }
-}
-
-impl Snapshot {
     /// [`Snapshot::matches`] when every word of every condition is common:
     /// 64 heroes at a time, each condition's words' bits together, then the
     /// conditions' bits in common. `None` when a word has no bits.
@@ -328,7 +249,7 @@ impl Snapshot {
             while bits != 0 {
                 let position = start + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                if want.asks_nothing() || want.admits(self.keys[position]) {
+                if want.admits_at(&self.keys, position) {
                     found.push(u32::try_from(position).ok()?);
                     if found.len() == cap {
                         return Some(found);
@@ -337,6 +258,80 @@ impl Snapshot {
             }
         }
         Some(found)
+    }
+}
+
+/// A hero's filter fields in one word (year, region, country, service,
+/// honored), so a filter tests each hero with one mask and one comparison.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Packed(u64);
+
+const REGION: u32 = 16;
+const COUNTRY: u32 = 32;
+const SERVICE: u32 = 48;
+const HONORED: u32 = 56;
+
+impl Packed {
+    pub(super) fn of(key: &Key) -> Packed {
+        Packed(
+            year_bits(key.end_of_watch.year())
+                | code_bits(key.region) << REGION
+                | code_bits(key.country) << COUNTRY
+                | service_bits(key.service) << SERVICE
+                | u64::from(key.honored) << HONORED,
+        )
+    }
+
+    fn year(self) -> u64 {
+        self.0 & 0xFFFF
+    }
+}
+
+/// A year in 16 bits, in the same order (an end of watch is never more than
+/// 32,000 years from year 0; the database checks its range).
+fn year_bits(year: i32) -> u64 {
+    u64::try_from((i64::from(year) + 0x8000).clamp(0, 0xFFFF)).unwrap_or(0)
+}
+
+fn code_bits(code: [u8; 2]) -> u64 {
+    u64::from(u16::from_be_bytes(code))
+}
+
+fn service_bits(service: Service) -> u64 {
+    u64::from(service as u8)
+}
+
+/// The bits a filter asks about, and what they must be.
+struct Want {
+    mask: u64,
+    value: u64,
+}
+
+impl Want {
+    fn of(filter: &RollFilter) -> Want {
+        let mut want = Want { mask: 0, value: 0 };
+        let mut ask = |value: Option<u64>, width: u64, shift: u32| {
+            if let Some(value) = value {
+                want.mask |= width << shift;
+                want.value |= value << shift;
+            }
+        };
+        ask(filter.year.map(year_bits), 0xFFFF, 0);
+        ask(filter.region.map(|r| code_bits(code(r.code))), 0xFFFF, REGION);
+        ask(filter.country.map(|c| code_bits(code(c.code()))), 0xFFFF, COUNTRY);
+        ask(filter.service.map(service_bits), 0xFF, SERVICE);
+        ask(filter.honored.map(u64::from), 1, HONORED);
+        want
+    }
+
+    fn admits(&self, key: Packed) -> bool {
+        key.0 & self.mask == self.value
+    }
+
+    /// Whether the hero at `position` of `keys` passes; without a filter, its
+    /// keys are not read at all (a jump in memory each, in a search's walk).
+    fn admits_at(&self, keys: &[Packed], position: usize) -> bool {
+        self.mask == 0 || self.admits(keys[position])
     }
 }
 
