@@ -91,11 +91,13 @@ impl PageCache {
         let entries = (!fresh.is_zero()).then(|| {
             Cache::builder()
                 .time_to_live(fresh * 3)
-                // Bounded by bytes held, not by count: 16 MiB of pages at most
-                // (some 1,500 hero pages, plain and compressed). A surge reads a
-                // few pages over and over; the roll's pages are quick uncached.
+                // Bounded by bytes held, not by count: 12 MiB of pages at most
+                // (some 1,200 hero pages, plain and compressed; the memory
+                // allocator holds about half as much again around them). A
+                // surge reads a few pages over and over; the roll's pages are
+                // quick uncached.
                 .weigher(|key: &String, value: &Arc<Cached>| u32::try_from(value.held(key)).unwrap_or(u32::MAX))
-                .max_capacity(16 * 1024 * 1024)
+                .max_capacity(12 * 1024 * 1024)
                 .build()
         });
         PageCache {
