@@ -129,6 +129,13 @@ pub async fn submit(
 
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let matched = state.hasher.verify(&form.password, stored_hash).await?;
+    if matched
+        && let Some(user) = user.as_ref().filter(|u| u.active)
+        && let Some(stored) = stored_hash
+        && let Some(fresh) = state.hasher.rehash_if_stale(&form.password, stored).await?
+    {
+        queries::replace_stale_hash(&state.pool, user.id, stored, &fresh).await?;
+    }
     match user {
         Some(user) if matched && user.active && second_factor::enrolled(&state.pool, user.id).await? => {
             // The right password is no failure, but the counts stay until the

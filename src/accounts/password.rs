@@ -23,7 +23,8 @@ pub const MAX_LENGTH: usize = 128;
 /// the server's memory budget holds a sign-in beside a surge of visitors.
 /// Written here rather than taken from the crate's defaults, so that an upgrade
 /// of the crate cannot change them unseen. A stored hash names its own
-/// parameters, so older hashes still verify after a change here.
+/// parameters, so older hashes still verify after a change here (and are made
+/// again at the next sign-in: [`Hasher::rehash_if_stale`]).
 pub const MEMORY_KIB: u32 = 7 * 1024;
 pub const PASSES: u32 = 5;
 pub const LANES: u32 = 1;
@@ -97,14 +98,24 @@ impl Hasher {
 
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
         let password = password.0.clone();
-        self.run(move || {
-            argon2()
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-                .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
-        })
-        .await?
-        .map_err(AppError::Internal)
+        self.run(move || make_hash(&password))
+            .await?
+            .map_err(AppError::Internal)
+    }
+
+    /// A hash of `password` at today's parameters, when `stored` (which it
+    /// matched) was made at others: a hash names its own parameters, so one made
+    /// before a change here would otherwise keep them, and its memory, for good.
+    pub async fn rehash_if_stale(&self, password: &str, stored: &str) -> Result<Option<String>, AppError> {
+        if !is_stale(stored) {
+            return Ok(None);
+        }
+        let password = password.to_string();
+        let fresh = self
+            .run(move || make_hash(&password))
+            .await?
+            .map_err(AppError::Internal)?;
+        Ok(Some(fresh))
     }
 
     /// True when `password` matches `stored`; with no stored hash, a dummy hash is
@@ -122,6 +133,25 @@ impl Hasher {
             .await?;
         Ok(known && matched)
     }
+}
+
+/// `password` hashed by [`argon2`], as the PHC string stored.
+fn make_hash(password: &str) -> anyhow::Result<String> {
+    argon2()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+/// Whether `stored` was made otherwise than [`argon2`] makes a hash today: another
+/// algorithm or version, or other memory, passes or lanes.
+fn is_stale(stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let same_params = Params::try_from(&parsed)
+        .is_ok_and(|params| params.m_cost() == MEMORY_KIB && params.t_cost() == PASSES && params.p_cost() == LANES);
+    !(parsed.algorithm == argon2::ARGON2ID_IDENT && parsed.version == Some(Version::V0x13.into()) && same_params)
 }
 
 /// A new password that passed the rules: 12 to 128 characters, no composition
@@ -156,5 +186,34 @@ impl Password {
             return Err("The two passwords do not match.".into());
         }
         Ok(Password(raw.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash_with(algorithm: Algorithm, memory_kib: u32, passes: u32) -> String {
+        let params = Params::new(memory_kib, passes, LANES, None).expect("parameters in range");
+        Argon2::new(algorithm, Version::V0x13, params)
+            .hash_password(b"correct horse battery staple")
+            .expect("hashing")
+            .to_string()
+    }
+
+    #[test]
+    fn only_a_hash_made_otherwise_than_today_is_stale() {
+        let today = make_hash("correct horse battery staple").expect("hashing");
+        assert!(!is_stale(&today));
+        assert!(
+            is_stale(&hash_with(Algorithm::Argon2id, 19 * 1024, 2)),
+            "other memory and passes"
+        );
+        assert!(is_stale(&hash_with(Algorithm::Argon2id, MEMORY_KIB, 2)), "other passes");
+        assert!(
+            is_stale(&hash_with(Algorithm::Argon2i, MEMORY_KIB, PASSES)),
+            "another algorithm"
+        );
+        assert!(!is_stale("not a hash at all"), "what cannot be read is not made again");
     }
 }

@@ -123,6 +123,21 @@ pub async fn set_password(db: impl PgExecutor<'_>, id: Uuid, hash: &str, now: Da
     .await
 }
 
+/// Replaces a hash made at older parameters by one of the same password: the
+/// sessions stand (nothing about the password changed), and a hash changed
+/// meanwhile (a new password set) is left alone.
+pub async fn replace_stale_hash(db: impl PgExecutor<'_>, id: Uuid, stale: &str, fresh: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set password_hash = $3 where id = $1 and password_hash = $2",
+        id,
+        stale,
+        fresh
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_role(db: impl PgExecutor<'_>, id: Uuid, role: Role, now: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query!(
         "update users set role = $2, session_epoch = session_epoch + 1, updated_at = $3 where id = $1",

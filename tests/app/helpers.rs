@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use argon2::Argon2;
 use argon2::password_hash::PasswordHasher;
+use argon2::{Algorithm, Argon2, Params, Version};
 use axum::Router;
 use axum_test::{TestResponse, TestServer};
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use honor_mile::accounts::password::{LANES, MEMORY_KIB, PASSES};
 use honor_mile::clock::Clock;
 use honor_mile::config::Config;
 use honor_mile::public::live_roll::LiveRoll;
@@ -19,13 +20,19 @@ use uuid::Uuid;
 /// The password every test account has (long and unguessable enough for the rules).
 pub const PASSWORD: &str = "granite lantern orchard violet 42";
 
-/// Hashed once: argon2 is slow on purpose.
+/// Hashed once (argon2 is slow on purpose), at the parameters the app uses.
 static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| {
-    Argon2::default()
+    argon2_at(MEMORY_KIB, PASSES)
         .hash_password(PASSWORD.as_bytes())
         .expect("hashing a constant password")
         .to_string()
 });
+
+/// argon2id with `memory_kib` of memory, `passes` passes and one lane.
+pub fn argon2_at(memory_kib: u32, passes: u32) -> Argon2<'static> {
+    let params = Params::new(memory_kib, passes, LANES, None).expect("argon2 parameters in range");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
 
 pub struct TestClock(Mutex<DateTime<Utc>>);
 

@@ -3,7 +3,7 @@
 use chrono::Duration;
 use sqlx::PgPool;
 
-use crate::helpers::{PASSWORD, Role, TestApp, location, sign_in, text_of};
+use crate::helpers::{PASSWORD, Role, TestApp, argon2_at, location, sign_in, text_of};
 
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn staff_sign_in_with_the_right_password_and_reach_the_desk(pool: PgPool) {
@@ -249,4 +249,58 @@ async fn a_visitor_is_sent_to_sign_in_and_brought_back(pool: PgPool) {
     assert_eq!(location(&response), "/login?next=%2Fadmin%2Fusers");
     let form = app.browser().get("/login?next=%2Fadmin%2Fusers").await;
     assert!(form.text().contains("name=\"next\" value=\"/admin/users\""));
+}
+
+/// The stored hash's memory and passes, and the account's session epoch.
+async fn hash_and_epoch(app: &TestApp, email: &str) -> (String, (u32, u32), i32) {
+    use argon2::password_hash::phc::PasswordHash;
+    let (hash, epoch): (String, i32) =
+        sqlx::query_as("select password_hash, session_epoch from users where email = $1")
+            .bind(email)
+            .fetch_one(&app.pool)
+            .await
+            .expect("the account");
+    let params = argon2::Params::try_from(&PasswordHash::new(&hash).expect("a PHC string")).expect("argon2 parameters");
+    (hash, (params.m_cost(), params.t_cost()), epoch)
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn a_hash_made_at_older_parameters_is_made_again_at_sign_in_and_sessions_stand(pool: PgPool) {
+    use argon2::password_hash::PasswordHasher;
+    use honor_mile::accounts::password::{MEMORY_KIB, PASSES};
+
+    let app = TestApp::new(pool).await;
+    let email = "older@example.org";
+    app.create_user(email, "Olive Older", Role::Staff).await;
+    let kept_session = app.sign_in_as(email).await;
+    // As hashed before the parameters changed: 19 MiB and 2 passes.
+    let older = argon2_at(19 * 1024, 2)
+        .hash_password(PASSWORD.as_bytes())
+        .expect("hashing")
+        .to_string();
+    sqlx::query("update users set password_hash = $2 where email = $1")
+        .bind(email)
+        .bind(&older)
+        .execute(&app.pool)
+        .await
+        .expect("the older hash stored");
+    let (_, _, epoch_before) = hash_and_epoch(&app, email).await;
+
+    // A wrong password changes nothing.
+    let refused = sign_in(&app.browser(), email, "not the password at all 1").await;
+    assert_eq!(refused.status_code(), 422);
+    assert_eq!(hash_and_epoch(&app, email).await.0, older);
+
+    let signed_in = sign_in(&app.browser(), email, PASSWORD).await;
+    assert_eq!(location(&signed_in), "/staff");
+    let (remade, params, epoch) = hash_and_epoch(&app, email).await;
+    assert_ne!(remade, older);
+    assert_eq!(params, (MEMORY_KIB, PASSES), "made again at today's parameters");
+    assert_eq!(epoch, epoch_before, "the same password: no session is ended");
+    assert_eq!(kept_session.get("/staff").await.status_code(), 200);
+
+    // The new hash holds the same password, and is not made again.
+    let again = sign_in(&app.browser(), email, PASSWORD).await;
+    assert_eq!(location(&again), "/staff");
+    assert_eq!(hash_and_epoch(&app, email).await.0, remade);
 }
