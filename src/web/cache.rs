@@ -32,6 +32,8 @@ use flate2::write::GzEncoder;
 use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
+use super::gzip::{MIN_GZIP, accepts_gzip};
+
 /// Paths whose pages are the same for every visitor (and the home page, the
 /// public grant totals and the site's own pages, matched exactly).
 const PUBLIC_PREFIXES: [&str; 5] = ["/honor-roll", "/heroes/", "/runs", "/api/", "/feeds/"];
@@ -39,8 +41,6 @@ const PUBLIC_PAGES: [&str; 2] = ["/", "/grants"];
 const SITE_PAGES: [&str; 5] = ["/about", "/donate", "/contact", "/privacy", "/accessibility"];
 /// Bodies larger than this are served as they stream, never kept.
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
-/// Smaller bodies are not worth compressing (tower-http's own threshold).
-const MIN_GZIP: usize = 32;
 
 /// Whether a request's Cookie header values name a live session (looked up
 /// where sessions are kept; this module knows no accounts).
@@ -127,20 +127,6 @@ fn cookies(request: &Request) -> Vec<String> {
         .filter_map(|v| v.to_str().ok())
         .map(str::to_string)
         .collect()
-}
-
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| p.replace(' ', "").eq_ignore_ascii_case("q=0"));
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
 }
 
 fn compressible(headers: &HeaderMap, body: &Bytes) -> bool {

@@ -9,6 +9,7 @@ pub mod client;
 pub mod cookie;
 pub mod export;
 pub mod forms;
+pub mod gzip;
 pub mod lang;
 pub mod layout;
 pub mod rate_limit;

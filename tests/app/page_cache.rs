@@ -1,5 +1,6 @@
 //! The page cache: compressed once and kept beside the plain page, large bodies
 //! passed through whole, and a made-up session cookie served the visitors' copy.
+//! Without the cache: whole pages and streamed downloads compressed as answered.
 
 use std::io::Read;
 
@@ -100,4 +101,55 @@ async fn a_body_too_large_to_keep_is_passed_through_whole(pool: PgPool) {
         let rows = csv::Reader::from_reader(&body[..]).records().count();
         assert_eq!(rows, 9001);
     }
+}
+
+#[sqlx::test(migrator = "honor_mile::MIGRATOR")]
+async fn without_the_cache_whole_pages_and_downloads_are_compressed_as_answered(pool: PgPool) {
+    let app = TestApp::with_config(pool, test_config(&[("PUBLIC_CACHE_SECONDS", "0")])).await;
+    app.seed_heroes(&[("Julian Becerra", "Fountain PD", "US", "CO", "2023-02-11")])
+        .await;
+    for path in ["/honor-roll", "/honor-roll?q=becera", "/api/heroes", "/no-such-page"] {
+        let plain = app.browser().get(path).await;
+        assert!(plain.maybe_header("content-encoding").is_none(), "{path}");
+        let zipped = app.browser().get(path).add_header("accept-encoding", "gzip, br").await;
+        assert_eq!(zipped.status_code(), plain.status_code(), "{path}");
+        assert_eq!(zipped.header("content-encoding"), "gzip", "{path}");
+        assert!(
+            zipped
+                .header("vary")
+                .to_str()
+                .is_ok_and(|v| v.contains("accept-encoding")),
+            "{path}"
+        );
+        assert_eq!(
+            gunzip(zipped.as_bytes()),
+            plain.text(),
+            "{path}: the same page, compressed"
+        );
+        let refused = app
+            .browser()
+            .get(path)
+            .add_header("accept-encoding", "gzip;q=0, identity")
+            .await;
+        assert!(refused.maybe_header("content-encoding").is_none(), "{path}");
+    }
+    let page = gunzip(
+        app.browser()
+            .get("/honor-roll")
+            .add_header("accept-encoding", "gzip")
+            .await
+            .as_bytes(),
+    );
+    assert!(page.contains("Julian Becerra"));
+
+    // A download streams, and is compressed as it streams.
+    let plain = app.browser().get("/honor-roll.csv").await;
+    let zipped = app
+        .browser()
+        .get("/honor-roll.csv")
+        .add_header("accept-encoding", "gzip")
+        .await;
+    assert_eq!(zipped.header("content-encoding"), "gzip");
+    assert_eq!(gunzip(zipped.as_bytes()), plain.text());
+    assert!(plain.text().contains("Julian Becerra"));
 }
