@@ -285,7 +285,10 @@ error-page-unreadable-form-text = Some fields of this form could not be read. Op
 error-page-cross-site-title = Request refused
 error-page-cross-site-text = This form was sent from another site, so it was refused. Open Honor Mile directly and try again.
 error-page-too-many-title = Too many requests
-error-page-too-many-text = Too many requests from your address. Please wait { $count } seconds and try again.
+error-page-too-many-text = Too many requests from your address. Please wait { $count ->
+        [one] { $count } second
+       *[other] { $count } seconds
+    } and try again.
 
 ## The honor roll by state and by year, and a mile's video
 

@@ -285,7 +285,10 @@ error-page-unreadable-form-text = Certains champs de ce formulaire n’ont pas p
 error-page-cross-site-title = Requête refusée
 error-page-cross-site-text = Ce formulaire a été envoyé à partir d’un autre site; il a donc été refusé. Ouvrez Honor Mile directement et réessayez.
 error-page-too-many-title = Trop de requêtes
-error-page-too-many-text = Trop de requêtes depuis votre adresse. Attendez { $count } secondes, puis réessayez.
+error-page-too-many-text = Trop de requêtes depuis votre adresse. Attendez { $count ->
+        [one] { $count } seconde
+       *[other] { $count } secondes
+    }, puis réessayez.
 
 ## Le tableau d’honneur par province ou État et par année, et la vidéo d’un mille
 

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, RwLock};
 
 use chrono::{Datelike, NaiveDate};
+use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
 
 static_loader! {
@@ -136,6 +137,15 @@ impl Lang {
     /// The message `key` with one value.
     pub fn t1(self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
         self.with(key, &[(name, value.to_string())])
+    }
+
+    /// The message `key` with a count, as a number, so the message can choose
+    /// its words by it ("1 second", "2 seconds").
+    pub fn counted(self, key: &str, name: &'static str, count: u64) -> String {
+        let args = HashMap::from([(std::borrow::Cow::Borrowed(name), FluentValue::from(count))]);
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &args)
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// The message `key` with two values.
@@ -459,6 +469,20 @@ mod tests {
             assert_ne!(Lang::Fr.with(id, &values), *id, "{id} has no French text");
             assert_ne!(Lang::En.with(id, &values), *id, "{id} has no English text");
         }
+    }
+
+    #[test]
+    fn a_wait_of_one_second_is_said_in_the_singular() {
+        let wait = |lang: Lang, seconds| lang.counted("error-page-too-many-text", "count", seconds);
+        assert!(wait(Lang::En, 1).contains("wait 1 second and"), "{}", wait(Lang::En, 1));
+        assert!(wait(Lang::En, 2).contains("wait 2 seconds and"));
+        assert!(wait(Lang::En, 60).contains("wait 60 seconds and"));
+        assert!(
+            wait(Lang::Fr, 1).contains("Attendez 1 seconde,"),
+            "{}",
+            wait(Lang::Fr, 1)
+        );
+        assert!(wait(Lang::Fr, 30).contains("Attendez 30 secondes,"));
     }
 
     #[test]
