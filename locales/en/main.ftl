@@ -82,7 +82,10 @@ home-all-runs = All upcoming runs
 home-chart-heading = Miles run each month
 home-chart-title = Miles run each month, { $first } to { $last }
 home-chart-desc = A column for each of the last { $months } months; the table below the chart has the same numbers.
-home-bar-miles = { $miles } miles
+home-bar-miles = { $count ->
+        [one] { $shown } mile
+       *[other] { $shown } miles
+    }
 home-chart-as-table = The chart as a table
 home-chart-caption = Miles run each month (voided miles not counted)
 home-month = Month
@@ -286,8 +289,8 @@ error-page-cross-site-title = Request refused
 error-page-cross-site-text = This form was sent from another site, so it was refused. Open Honor Mile directly and try again.
 error-page-too-many-title = Too many requests
 error-page-too-many-text = Too many requests from your address. Please wait { $count ->
-        [one] { $count } second
-       *[other] { $count } seconds
+        [one] { $shown } second
+       *[other] { $shown } seconds
     } and try again.
 
 ## The honor roll by state and by year, and a mile's video

@@ -82,7 +82,10 @@ home-all-runs = Toutes les courses à venir
 home-chart-heading = Milles courus chaque mois
 home-chart-title = Milles courus chaque mois, de { $first } à { $last }
 home-chart-desc = Une colonne pour chacun des { $months } derniers mois; le tableau sous le graphique donne les mêmes nombres.
-home-bar-miles = { $miles } milles
+home-bar-miles = { $count ->
+        [one] { $shown } mille
+       *[other] { $shown } milles
+    }
 home-chart-as-table = Le graphique sous forme de tableau
 home-chart-caption = Milles courus chaque mois (milles annulés non comptés)
 home-month = Mois
@@ -286,8 +289,8 @@ error-page-cross-site-title = Requête refusée
 error-page-cross-site-text = Ce formulaire a été envoyé à partir d’un autre site; il a donc été refusé. Ouvrez Honor Mile directement et réessayez.
 error-page-too-many-title = Trop de requêtes
 error-page-too-many-text = Trop de requêtes depuis votre adresse. Attendez { $count ->
-        [one] { $count } seconde
-       *[other] { $count } secondes
+        [one] { $shown } seconde
+       *[other] { $shown } secondes
     }, puis réessayez.
 
 ## Le tableau d’honneur par province ou État et par année, et la vidéo d’un mille

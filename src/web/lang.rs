@@ -139,10 +139,18 @@ impl Lang {
         self.with(key, &[(name, value.to_string())])
     }
 
-    /// The message `key` with a count, as a number, so the message can choose
-    /// its words by it ("1 second", "2 seconds").
-    pub fn counted(self, key: &str, name: &'static str, count: u64) -> String {
-        let args = HashMap::from([(std::borrow::Cow::Borrowed(name), FluentValue::from(count))]);
+    /// The message `key` with `$count` as a number, so the message can choose
+    /// its words by it ("1 second", "2 seconds"), and `$shown`, the count as
+    /// the language writes it ("1,294" or "1 294").
+    pub fn counted(self, key: &str, count: impl Borrow<i64>) -> String {
+        let count = *count.borrow();
+        let args = HashMap::from([
+            (std::borrow::Cow::Borrowed("count"), FluentValue::from(count)),
+            (
+                std::borrow::Cow::Borrowed("shown"),
+                FluentValue::from(self.number(count)),
+            ),
+        ]);
         LOCALES
             .try_lookup_with_args(self.id(), key, &args)
             .unwrap_or_else(|| key.to_string())
@@ -461,6 +469,7 @@ mod tests {
             "latest",
             "code",
             "month",
+            "shown",
         ]
         .into_iter()
         .map(|name| (name, "1".to_string()))
@@ -472,8 +481,8 @@ mod tests {
     }
 
     #[test]
-    fn a_wait_of_one_second_is_said_in_the_singular() {
-        let wait = |lang: Lang, seconds| lang.counted("error-page-too-many-text", "count", seconds);
+    fn one_second_and_one_mile_are_said_in_the_singular() {
+        let wait = |lang: Lang, seconds| lang.counted("error-page-too-many-text", seconds);
         assert!(wait(Lang::En, 1).contains("wait 1 second and"), "{}", wait(Lang::En, 1));
         assert!(wait(Lang::En, 2).contains("wait 2 seconds and"));
         assert!(wait(Lang::En, 60).contains("wait 60 seconds and"));
@@ -483,6 +492,12 @@ mod tests {
             wait(Lang::Fr, 1)
         );
         assert!(wait(Lang::Fr, 30).contains("Attendez 30 secondes,"));
+        let miles = |lang: Lang, miles| lang.counted("home-bar-miles", miles);
+        assert_eq!(miles(Lang::En, 1), "1 mile");
+        assert_eq!(miles(Lang::En, 0), "0 miles");
+        assert_eq!(miles(Lang::En, 1294), "1,294 miles");
+        assert_eq!(miles(Lang::Fr, 1), "1 mille");
+        assert_eq!(miles(Lang::Fr, 1294), "1\u{a0}294 milles");
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub async fn limit(State(limit): State<RateLimit>, request: Request, next: Next)
 
 fn too_many(api: bool, seconds: u64) -> Response {
     let lang = if api { Lang::En } else { Lang::of_request() };
-    let message = lang.counted("error-page-too-many-text", "count", seconds);
+    let message = lang.counted("error-page-too-many-text", i64::try_from(seconds).unwrap_or(i64::MAX));
     let mut response = if api {
         (
             StatusCode::TOO_MANY_REQUESTS,

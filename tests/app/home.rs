@@ -97,6 +97,19 @@ async fn a_newcomer_reaches_a_hero_in_two_clicks_from_the_map(pool: PgPool) {
         .filter_map(|r| r.rsplit(' ').next().and_then(|n| n.parse::<i64>().ok()))
         .sum();
     assert_eq!(in_chart, 229, "every mile that stands, in its month");
+    // Each column's title counts its miles in words that agree with the number.
+    let titles: Vec<&str> = html
+        .split("<title>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</title>").next())
+        .filter(|title| title.ends_with(" mile") || title.ends_with(" miles"))
+        .collect();
+    assert!(!titles.is_empty(), "the columns have titles");
+    for title in titles {
+        let mut words = title.rsplit(' ');
+        let (unit, count) = (words.next(), words.next());
+        assert_eq!(unit == Some("mile"), count == Some("1"), "{title}");
+    }
     assert!(html.contains(r#"role="img" aria-labelledby="chart-title chart-desc""#));
 
     let tiles = select_all(&html, "#region-map a");
