@@ -132,9 +132,11 @@ pub async fn submit(
     if matched
         && let Some(user) = user.as_ref().filter(|u| u.active)
         && let Some(stored) = stored_hash
-        && let Some(fresh) = state.hasher.rehash_if_stale(&form.password, stored).await?
     {
-        queries::replace_stale_hash(&state.pool, user.id, stored, &fresh).await?;
+        // Best effort: the right password signs in even when this fails.
+        if let Err(e) = remake_stale_hash(&state, user.id, &form.password, stored).await {
+            tracing::warn!(error = %e, user = %user.id, "a password hash at older parameters was not made again");
+        }
     }
     match user {
         Some(user) if matched && user.active && second_factor::enrolled(&state.pool, user.id).await? => {
@@ -167,6 +169,14 @@ pub async fn submit(
             refuse(StatusCode::UNPROCESSABLE_ENTITY, FAILED, typed_email, next)
         }
     }
+}
+
+/// Makes a hash at older argon2 parameters again at today's ([`crate::accounts::password::Hasher::rehash_if_stale`]).
+async fn remake_stale_hash(state: &AppState, id: uuid::Uuid, password: &str, stored: &str) -> Result<(), AppError> {
+    if let Some(fresh) = state.hasher.rehash_if_stale(password, stored).await? {
+        queries::replace_stale_hash(&state.pool, id, stored, &fresh).await?;
+    }
+    Ok(())
 }
 
 /// The account signed in from this address: that address's count for it is

@@ -89,10 +89,16 @@ pub async fn serve(
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
+    // A browser holding the compressed copy names its tag (`web::gzip`).
+    let compressed = super::gzip::compressed_tag(&etag);
     let unchanged = request_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
+        .is_some_and(|tags| {
+            tags.split(',')
+                .map(str::trim)
+                .any(|tag| tag == etag || Some(tag) == compressed.as_deref())
+        });
     if unchanged {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }

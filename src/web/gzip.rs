@@ -49,10 +49,34 @@ pub async fn whole_bodies(request: Request, next: Next) -> Response {
     parts
         .headers
         .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-    parts
+    let varies = parts
         .headers
-        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|name| name.trim().eq_ignore_ascii_case("accept-encoding") || name.trim() == "*");
+    if !varies {
+        parts
+            .headers
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    // The compressed copy is another representation: a strong validator of its own.
+    let tag = parts.headers.get(header::ETAG).and_then(|v| v.to_str().ok());
+    if let Some(tag) = tag
+        .and_then(compressed_tag)
+        .and_then(|t| HeaderValue::from_str(&t).ok())
+    {
+        parts.headers.insert(header::ETAG, tag);
+    }
     Response::from_parts(parts, Body::from(compressed))
+}
+
+/// The strong entity tag of a body's compressed copy: `"abc"` becomes
+/// `"abc-gz"`, as the page cache names its own. A weak tag may stand for both.
+pub fn compressed_tag(tag: &str) -> Option<String> {
+    let inner = tag.strip_prefix('"')?.strip_suffix('"')?;
+    Some(format!("\"{inner}-gz\""))
 }
 
 /// `body` as one gzip member at the fastest level, by this thread's compressor.
@@ -82,19 +106,33 @@ pub fn fast(body: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Whether the client's Accept-Encoding takes gzip (or anything) without `q=0`.
+/// Whether the client's Accept-Encoding takes gzip: named with a weight above
+/// zero, or not named and `*` (any coding) taken. A gzip named refused
+/// (`gzip;q=0`, `q=0.0`, ...) stays refused whatever `*` says.
 pub fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
+    let mut gzip = None;
+    let mut any = None;
+    for coding in headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| p.replace(' ', "").eq_ignore_ascii_case("q=0"));
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
+    {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let weight = parts
+            .filter_map(|p| p.split_once('='))
+            .find(|(key, _)| key.trim().eq_ignore_ascii_case("q"))
+            .map_or(Some(1.0), |(_, value)| value.trim().parse::<f32>().ok());
+        // An unreadable weight takes nothing.
+        let taken = weight.is_some_and(|w| w > 0.0);
+        if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(gzip.unwrap_or(false) || taken);
+        } else if name == "*" {
+            any = Some(any.unwrap_or(false) || taken);
+        }
+    }
+    gzip.or(any).unwrap_or(false)
 }
 
 /// Not already encoded, not a part of a file, and not an image (already compressed).
@@ -122,6 +160,44 @@ mod tests {
             .read_to_end(&mut plain)
             .expect("a valid gzip member");
         plain
+    }
+
+    #[test]
+    fn gzip_is_taken_only_when_the_client_weighs_it_above_zero() {
+        let takes = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).expect("a header"));
+            accepts_gzip(&headers)
+        };
+        for yes in [
+            "gzip",
+            "gzip, deflate, br",
+            "br;q=1.0, gzip;q=0.8",
+            "*",
+            "identity, *;q=0.5",
+            "GZIP;Q=0.001",
+        ] {
+            assert!(takes(yes), "{yes}");
+        }
+        for no in [
+            "identity",
+            "br",
+            "gzip;q=0",
+            "gzip;q=0.0",
+            "gzip; q=0.000",
+            "gzip;q=0, *",
+            "*;q=0",
+            "gzip;q=nonsense",
+        ] {
+            assert!(!takes(no), "{no}");
+        }
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_compressed_copy_has_its_own_strong_tag() {
+        assert_eq!(compressed_tag("\"abc\"").as_deref(), Some("\"abc-gz\""));
+        assert_eq!(compressed_tag("W/\"abc\""), None, "a weak tag may stand for both");
     }
 
     #[test]

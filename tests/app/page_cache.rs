@@ -142,6 +142,34 @@ async fn without_the_cache_whole_pages_and_downloads_are_compressed_as_answered(
     );
     assert!(page.contains("Julian Becerra"));
 
+    // A file keeps a validator for each copy, and either is answered 304.
+    let plain = app.browser().get("/static/css/site.css").await;
+    let zipped = app
+        .browser()
+        .get("/static/css/site.css")
+        .add_header("accept-encoding", "gzip")
+        .await;
+    assert_eq!(zipped.header("content-encoding"), "gzip");
+    assert_eq!(gunzip(zipped.as_bytes()), plain.text());
+    let (plain_tag, zipped_tag) = (plain.header("etag"), zipped.header("etag"));
+    assert_eq!(
+        zipped_tag.to_str().ok(),
+        plain_tag
+            .to_str()
+            .ok()
+            .map(|t| format!("{}-gz\"", t.trim_end_matches('"')))
+            .as_deref()
+    );
+    for tag in [plain_tag, zipped_tag] {
+        let again = app
+            .browser()
+            .get("/static/css/site.css")
+            .add_header("accept-encoding", "gzip")
+            .add_header("if-none-match", tag)
+            .await;
+        assert_eq!(again.status_code(), 304);
+    }
+
     // A download streams, and is compressed as it streams.
     let plain = app.browser().get("/honor-roll.csv").await;
     let zipped = app
