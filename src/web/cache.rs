@@ -32,7 +32,7 @@ use flate2::write::GzEncoder;
 use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
-use super::gzip::{MIN_GZIP, accepts_gzip};
+use super::gzip::{MIN_GZIP, accepts_gzip, compressible};
 
 /// Paths whose pages are the same for every visitor (and the home page, the
 /// public grant totals and the site's own pages, matched exactly).
@@ -129,14 +129,6 @@ fn cookies(request: &Request) -> Vec<String> {
         .collect()
 }
 
-fn compressible(headers: &HeaderMap, body: &Bytes) -> bool {
-    let kind = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    body.len() >= MIN_GZIP && !kind.starts_with("image/") && !headers.contains_key(header::CONTENT_ENCODING)
-}
-
 fn gzip(body: &Bytes) -> Option<Bytes> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::default());
     encoder.write_all(body).ok()?;
@@ -219,7 +211,9 @@ async fn render(next: Next, request: Request) -> Result<Arc<Cached>, Passed> {
     // the page, and the cache weighs what it holds by length.
     let body = Bytes::copy_from_slice(&body);
     let digest = Sha256::digest(&body);
-    let gzip = compressible(&parts.headers, &body).then(|| gzip(&body)).flatten();
+    let gzip = (body.len() >= MIN_GZIP && compressible(parts.status, &parts.headers))
+        .then(|| gzip(&body))
+        .flatten();
     Ok(Arc::new(Cached {
         status: parts.status,
         headers: parts.headers,

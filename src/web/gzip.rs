@@ -136,7 +136,7 @@ pub fn accepts_gzip(headers: &HeaderMap) -> bool {
 }
 
 /// Not already encoded, not a part of a file, and not an image (already compressed).
-fn compressible(status: StatusCode, headers: &HeaderMap) -> bool {
+pub fn compressible(status: StatusCode, headers: &HeaderMap) -> bool {
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -4,6 +4,7 @@
 
 use std::io::Read;
 
+use axum_test::TestResponse;
 use sqlx::PgPool;
 
 use crate::helpers::{TestApp, test_config};
@@ -103,28 +104,34 @@ async fn a_body_too_large_to_keep_is_passed_through_whole(pool: PgPool) {
     }
 }
 
+/// `path` asked for plain and with `accept`: the second comes gzip-compressed, and is the first.
+async fn both_copies(app: &TestApp, path: &str, accept: &str) -> (TestResponse, TestResponse) {
+    let plain = app.browser().get(path).await;
+    let zipped = app.browser().get(path).add_header("accept-encoding", accept).await;
+    assert_eq!(zipped.header("content-encoding"), "gzip", "{path}");
+    assert_eq!(
+        gunzip(zipped.as_bytes()),
+        plain.text(),
+        "{path}: the same page, compressed"
+    );
+    (plain, zipped)
+}
+
 #[sqlx::test(migrator = "honor_mile::MIGRATOR")]
 async fn without_the_cache_whole_pages_and_downloads_are_compressed_as_answered(pool: PgPool) {
     let app = TestApp::with_config(pool, test_config(&[("PUBLIC_CACHE_SECONDS", "0")])).await;
     app.seed_heroes(&[("Julian Becerra", "Fountain PD", "US", "CO", "2023-02-11")])
         .await;
     for path in ["/honor-roll", "/honor-roll?q=becera", "/api/heroes", "/no-such-page"] {
-        let plain = app.browser().get(path).await;
+        let (plain, zipped) = both_copies(&app, path, "gzip, br").await;
         assert!(plain.maybe_header("content-encoding").is_none(), "{path}");
-        let zipped = app.browser().get(path).add_header("accept-encoding", "gzip, br").await;
         assert_eq!(zipped.status_code(), plain.status_code(), "{path}");
-        assert_eq!(zipped.header("content-encoding"), "gzip", "{path}");
         assert!(
             zipped
                 .header("vary")
                 .to_str()
                 .is_ok_and(|v| v.contains("accept-encoding")),
             "{path}"
-        );
-        assert_eq!(
-            gunzip(zipped.as_bytes()),
-            plain.text(),
-            "{path}: the same page, compressed"
         );
         let refused = app
             .browser()
@@ -143,14 +150,7 @@ async fn without_the_cache_whole_pages_and_downloads_are_compressed_as_answered(
     assert!(page.contains("Julian Becerra"));
 
     // A file keeps a validator for each copy, and either is answered 304.
-    let plain = app.browser().get("/static/css/site.css").await;
-    let zipped = app
-        .browser()
-        .get("/static/css/site.css")
-        .add_header("accept-encoding", "gzip")
-        .await;
-    assert_eq!(zipped.header("content-encoding"), "gzip");
-    assert_eq!(gunzip(zipped.as_bytes()), plain.text());
+    let (plain, zipped) = both_copies(&app, "/static/css/site.css", "gzip").await;
     let (plain_tag, zipped_tag) = (plain.header("etag"), zipped.header("etag"));
     assert_eq!(
         zipped_tag.to_str().ok(),
@@ -171,13 +171,6 @@ async fn without_the_cache_whole_pages_and_downloads_are_compressed_as_answered(
     }
 
     // A download streams, and is compressed as it streams.
-    let plain = app.browser().get("/honor-roll.csv").await;
-    let zipped = app
-        .browser()
-        .get("/honor-roll.csv")
-        .add_header("accept-encoding", "gzip")
-        .await;
-    assert_eq!(zipped.header("content-encoding"), "gzip");
-    assert_eq!(gunzip(zipped.as_bytes()), plain.text());
+    let (plain, _) = both_copies(&app, "/honor-roll.csv", "gzip").await;
     assert!(plain.text().contains("Julian Becerra"));
 }
